@@ -1,0 +1,66 @@
+# itb-edu: two commands do all the set-up.
+#   make lab    create .venv if needed, install the pinned environment, open the course
+#   make test   the same set-up, then every check: ruff, unit tests, notebooks (nbval)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.itb-edu-installed
+PORT ?= 8888
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
+
+.PHONY: help lab test lint format notebooks bench system-deps lock clean-venv
+
+help:
+	@echo "make lab        open the course in JupyterLab (sets up .venv on first run)"
+	@echo "make test       run every check: ruff, unit tests, notebooks under nbval"
+	@echo "make notebooks  re-execute the notebooks and store their outputs"
+	@echo "make bench      print the speed benchmarks"
+	@echo "make lock       rewrite constraints.txt from the installed environment"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e ".[course,test]"
+	$(BIN)/python scripts/lab_settings.py
+	@touch $(STAMP)
+
+system-deps:
+	@bash scripts/ensure_chromium.sh
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts notebooks
+	$(BIN)/ruff format --check src tests scripts notebooks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests scripts notebooks
+	$(BIN)/ruff check --fix src tests scripts notebooks
+
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest tests notebooks --nbval-lax \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lock: $(STAMP)
+	{ echo "# Full lock of every package the course environment installs (direct pins live in pyproject.toml)."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Small interactive apps: ipywidgets wired to ``go.FigureWidget``; each returns its widget."""

@@ -1,0 +1,33 @@
+"""The course map: each notebook, what it teaches, how long it takes and whom it suits.
+
+The start-here notebook renders this table, and a test checks it against the notebooks that
+exist, so the map cannot drift from the course.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["COURSE", "Module"]
+
+
+@dataclass(frozen=True)
+class Module:
+    """One notebook of the course."""
+
+    notebook: str
+    title: str
+    teaches: str
+    minutes: int
+    suits: str
+
+
+COURSE: tuple[Module, ...] = (
+    Module(
+        "00_start_here.ipynb",
+        "Start here",
+        "What ITB therapy is, the course map, how to use the widgets and how to present.",
+        15,
+        "Everyone, first.",
+    ),
+)

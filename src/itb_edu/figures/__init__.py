@@ -1,0 +1,1 @@
+"""Figure builders: functions that return ``plotly.graph_objects.Figure`` (no widgets)."""
