@@ -235,3 +235,11 @@ def test_all_problems_are_listed(tmp_path):
         data.pumps(directory)
     assert len(info.value.problems) == 2
     assert str(info.value).startswith("2 problems in the course data:")
+
+
+def test_edits_to_a_file_are_seen_without_restarting(tmp_path):
+    directory = write_dir(tmp_path, pumps=pump_table(PUMP_ROW))
+    assert data.pumps(directory).iloc[0]["reservoir_ml"] == 20.0
+    path = directory / "pumps.csv"
+    path.write_text(pump_table(PUMP_ROW.replace("A-20,20,", "A-20,40,")), encoding="utf-8")
+    assert data.pumps(directory).iloc[0]["reservoir_ml"] == 40.0

@@ -486,8 +486,24 @@ def _load_raw(name: str, directory: Path) -> tuple[pd.DataFrame, str]:
     return frame, label
 
 
+def _stamp(name: str, directory: Path) -> tuple[tuple[int, int], ...]:
+    """Modification time and size of a table and of sources.csv, so edits are seen at once."""
+    stamps = []
+    for table in dict.fromkeys((name, "sources")):
+        try:
+            stat = (directory / f"{table}.csv").stat()
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            stamps.append((0, -1))
+    return tuple(stamps)
+
+
+def _load(name: str, directory: Path) -> pd.DataFrame:
+    return _load_cached(name, directory, _stamp(name, directory))
+
+
 @functools.lru_cache(maxsize=64)
-def _load_cached(name: str, directory: Path) -> pd.DataFrame:
+def _load_cached(name: str, directory: Path, stamp: tuple) -> pd.DataFrame:
     frame, label = _load_raw(name, directory)
     spec = SPECS.get(name)
     if spec is not None:
@@ -502,7 +518,7 @@ def _load_cached(name: str, directory: Path) -> pd.DataFrame:
                 Problem(label, 1, "source_ids", "this column is missing; every row needs a source")
             )
         else:
-            known = set(_load_cached("sources", directory)["source_id"])
+            known = set(_load("sources", directory)["source_id"])
             problems += _check_source_ids(frame, known, label, source_columns)
     if name == "drug_products":
         problems += _check_drug_amounts(frame, label)
@@ -539,7 +555,7 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
         If the table does not exist.
     """
     directory = Path(data_dir).resolve() if data_dir is not None else course_data_dir()
-    return _load_cached(name, directory).copy()
+    return _load(name, directory).copy()
 
 
 def sources(data_dir: str | Path | None = None) -> pd.DataFrame:
