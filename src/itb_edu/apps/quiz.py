@@ -1,0 +1,166 @@
+"""Self-check quiz widget: one mechanism for every notebook.
+
+Pure ipywidgets (no custom JavaScript), so it works in JupyterLab and Voilà.
+The right answer and the explanation live only in Python until the learner
+presses *Check*: no widget holds them in its value, description or tooltip
+before that.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from itb_edu.quiz import Question, check_answer, load_quiz, load_source_citations
+
+__all__ = ["quiz_app"]
+
+_CORRECT_STYLE = "border-left:4px solid #1a7f37;background:#eef8f0;padding:6px 10px;"
+_WRONG_STYLE = "border-left:4px solid #b3261e;background:#fdf0ef;padding:6px 10px;"
+_NOTICE_STYLE = "border-left:4px solid #9a6700;background:#fff8e5;padding:6px 10px;"
+_VIGNETTE_STYLE = "border:1px solid #c8d1dc;background:#f6f8fa;padding:8px 12px;border-radius:4px;"
+_EMPTY_CHOICE_MESSAGE = "Choose an answer first, then press Check."
+
+
+def _sources_html(source_ids: tuple[str, ...], citations: dict[str, tuple[str, str]]) -> str:
+    items = []
+    for source_id in source_ids:
+        citation, url = citations[source_id]
+        text = html.escape(citation)
+        if url:
+            link = html.escape(url, quote=True)
+            text += f' <a href="{link}" target="_blank" rel="noopener">link</a>'
+        items.append(f"<li>{text}</li>")
+    return "<div><b>Sources</b><ul style='margin:2px 0'>" + "".join(items) + "</ul></div>"
+
+
+def _score_text(first_try: dict[str, bool], total: int) -> str:
+    right = sum(first_try.values())
+    return (
+        f"<b>Score:</b> {right} of {total} right at the first try "
+        f"&middot; {len(first_try)} of {total} answered"
+    )
+
+
+def _question_card(
+    number: int,
+    total: int,
+    question: Question,
+    show_vignette: bool,
+    citations: dict[str, tuple[str, str]],
+    on_first_check,
+) -> widgets.VBox:
+    parts: list[widgets.Widget] = []
+    if show_vignette:
+        parts.append(
+            widgets.HTML(
+                f"<div style='{_VIGNETTE_STYLE}'><b>Case (fictional patient)</b><br>"
+                f"{html.escape(question.vignette)}</div>"
+            )
+        )
+    parts.append(
+        widgets.HTML(
+            f"<b>Question {number} of {total}.</b> {html.escape(question.question)}",
+            layout=widgets.Layout(width="100%"),
+        )
+    )
+    radio = widgets.RadioButtons(
+        options=list(question.choices),
+        value=None,
+        layout=widgets.Layout(width="100%"),
+        style={"description_width": "0px"},
+    )
+    check = widgets.Button(description="Check", button_style="primary", icon="check")
+    feedback = widgets.HTML("")
+    checked = {"done": False}
+
+    def on_check(_button=None) -> None:
+        if radio.value is None:
+            feedback.value = f"<div style='{_NOTICE_STYLE}'>{_EMPTY_CHOICE_MESSAGE}</div>"
+            return
+        result = check_answer(question, radio.value)
+        style = _CORRECT_STYLE if result.correct else _WRONG_STYLE
+        feedback.value = (
+            f"<div style='{style}'>{html.escape(result.message)}"
+            f"{_sources_html(result.source_ids, citations)}</div>"
+        )
+        if not checked["done"]:
+            checked["done"] = True
+            on_first_check(question.question_id, result.correct)
+
+    def on_change(_change) -> None:
+        feedback.value = ""
+
+    check.on_click(on_check)
+    radio.observe(on_change, names="value")
+    parts += [radio, check, feedback]
+    card = widgets.VBox(
+        parts,
+        layout=widgets.Layout(
+            border="1px solid #d0d7de", padding="8px 12px", margin="0 0 10px 0", width="100%"
+        ),
+    )
+    card.add_class("itb-quiz-question")
+    return card
+
+
+def quiz_app(
+    quiz_id: str,
+    section: str | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> widgets.VBox:
+    """Build the self-check widget for one quiz (or one section of it).
+
+    Parameters
+    ----------
+    quiz_id : str
+        File name without ``.csv`` in ``data/quiz``.
+    section : str, optional
+        Show only questions of this section; default all.
+    data_dir : str or pathlib.Path, optional
+        Project data directory; default the repository's ``data``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: one card per question (``VBox``: optional case vignette,
+        question text, ``RadioButtons`` with nothing selected, a *Check*
+        ``Button``, a feedback ``HTML`` that stays empty until the learner
+        checks), then a score line (``HTML``).
+
+    Raises
+    ------
+    ValueError
+        Bad ``quiz_id`` or ``section``, or a malformed quiz file (see
+        :func:`itb_edu.quiz.load_quiz`).
+
+    Notes
+    -----
+    The score counts each question's first checked answer. Pressing *Check*
+    with no choice shows a plain-words notice. Changing the choice clears the
+    feedback until the learner checks again.
+    """
+    questions = load_quiz(quiz_id, section, data_dir=data_dir)
+    citations = load_source_citations(data_dir)
+    total = len(questions)
+    first_try: dict[str, bool] = {}
+    score = widgets.HTML(_score_text(first_try, total))
+
+    def on_first_check(question_id: str, correct: bool) -> None:
+        first_try[question_id] = correct
+        score.value = _score_text(first_try, total)
+
+    cards = []
+    previous_vignette = ""
+    for number, question in enumerate(questions, start=1):
+        show_vignette = bool(question.vignette) and question.vignette != previous_vignette
+        previous_vignette = question.vignette
+        cards.append(
+            _question_card(number, total, question, show_vignette, citations, on_first_check)
+        )
+    app = widgets.VBox([*cards, score], layout=widgets.Layout(width="100%"))
+    app.add_class("itb-quiz")
+    return app

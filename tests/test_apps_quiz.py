@@ -1,0 +1,197 @@
+"""Headless tests for the quiz widget: choose, click Check, read the feedback."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+from itb_edu import quiz
+from itb_edu.apps.quiz import quiz_app
+
+SOURCES = (
+    "source_id,kind,citation,url\n"
+    "src-a,label,Label Alpha citation,https://example.org/a\n"
+    "src-b,peer-reviewed,Paper Beta citation,\n"
+)
+HEADER = [
+    "question_id",
+    "section",
+    "question",
+    "choices",
+    "answer",
+    "explanation",
+    "source_ids",
+    "vignette",
+]
+ROWS = [
+    ["q1", "one", "First question?", "Apple | Banana | Cherry", "Banana",
+     "Bananas explained.", "src-a", ""],
+    ["q2", "two", "Second question?", "Dog | Emu", "Emu",
+     "Emus explained.", "src-b", "Fictional Mr K has itching."],
+    ["q3", "two", "Third question?", "Fig | Grape", "Fig",
+     "Figs explained.", "src-a;src-b", "Fictional Mr K has itching."],
+]  # fmt: skip
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    (tmp_path / "quiz").mkdir()
+    (tmp_path / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    with (tmp_path / "quiz" / "demo.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(ROWS)
+    return tmp_path
+
+
+def descendants(widget: widgets.Widget) -> list[widgets.Widget]:
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += descendants(child)
+    return found
+
+
+def of_type(app: widgets.Widget, kind: type) -> list:
+    return [w for w in descendants(app) if type(w) is kind]
+
+
+def cards(app: widgets.VBox) -> list[widgets.VBox]:
+    return [w for w in app.children if "itb-quiz-question" in w._dom_classes]
+
+
+def parts(card: widgets.VBox) -> tuple[widgets.RadioButtons, widgets.Button, widgets.HTML]:
+    radio = of_type(card, widgets.RadioButtons)[0]
+    button = of_type(card, widgets.Button)[0]
+    feedback = card.children[-1]
+    return radio, button, feedback
+
+
+def score_line(app: widgets.VBox) -> str:
+    return app.children[-1].value
+
+
+def visible_state(app: widgets.Widget) -> str:
+    """All widget state a browser would get, except the radio option labels."""
+    states = []
+    for w in descendants(app):
+        state = w.get_state()
+        state.pop("_options_labels", None)
+        states.append(state)
+    return json.dumps(states, default=str)
+
+
+def test_structure_and_nothing_preselected(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    assert isinstance(app, widgets.VBox)
+    assert len(cards(app)) == 3
+    for card in cards(app):
+        radio, button, feedback = parts(card)
+        assert radio.value is None
+        assert radio.index is None
+        assert button.description == "Check"
+        assert feedback.value == ""
+    assert "0 of 3 right at the first try" in score_line(app)
+    assert "0 of 3 answered" in score_line(app)
+
+
+def test_no_answer_or_explanation_before_checking(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    state = visible_state(app)
+    for row in ROWS:
+        assert row[4] not in state  # the right answer
+        assert row[5] not in state  # the explanation
+    assert "Correct" not in state
+    assert "Label Alpha citation" not in state  # sources appear with feedback only
+
+
+def test_right_answer_feedback_and_score(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    radio, button, feedback = parts(cards(app)[0])
+    radio.value = "Banana"
+    button.click()
+    assert "Correct. Bananas explained." in feedback.value
+    assert "Label Alpha citation" in feedback.value
+    assert 'href="https://example.org/a"' in feedback.value
+    assert "1 of 3 right at the first try" in score_line(app)
+    assert "1 of 3 answered" in score_line(app)
+
+
+def test_wrong_answer_feedback_names_right_answer(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    radio, button, feedback = parts(cards(app)[0])
+    radio.value = "Cherry"
+    button.click()
+    assert "Not quite. The right answer is: Banana. Bananas explained." in feedback.value
+    assert "0 of 3 right at the first try" in score_line(app)
+    assert "1 of 3 answered" in score_line(app)
+    # a second try is allowed but the score keeps the first attempt
+    radio.value = "Banana"
+    assert feedback.value == ""  # changing the choice clears old feedback
+    button.click()
+    assert "Correct." in feedback.value
+    assert "0 of 3 right at the first try" in score_line(app)
+
+
+def test_check_without_choice_shows_plain_message(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    _radio, button, feedback = parts(cards(app)[1])
+    button.click()
+    assert "Choose an answer first" in feedback.value
+    assert "Emu" not in feedback.value
+    assert "0 of 3 answered" in score_line(app)
+
+
+def test_vignette_shown_once_for_consecutive_questions(data_dir: Path) -> None:
+    app = quiz_app("demo", data_dir=data_dir)
+    texts = [w.value for w in of_type(app, widgets.HTML)]
+    assert sum("Fictional Mr K has itching." in t for t in texts) == 1
+    first_card_html = [w.value for w in of_type(cards(app)[0], widgets.HTML)]
+    assert not any("Case (fictional patient)" in t for t in first_card_html)
+
+
+def test_section_filter_and_numbering(data_dir: Path) -> None:
+    app = quiz_app("demo", section="two", data_dir=data_dir)
+    assert len(cards(app)) == 2
+    headings = [w.value for w in of_type(app, widgets.HTML) if "Question" in w.value]
+    assert headings[0].startswith("<b>Question 1 of 2.</b> Second question?")
+    radio, button, feedback = parts(cards(app)[1])
+    radio.value = "Fig"
+    button.click()
+    assert "Label Alpha citation" in feedback.value
+    assert "Paper Beta citation" in feedback.value
+
+
+def test_html_in_data_is_escaped(data_dir: Path) -> None:
+    path = data_dir / "quiz" / "demo.csv"
+    text = path.read_text(encoding="utf-8").replace("First question?", "Is 2 < 3 & 4 > 1?")
+    path.write_text(text, encoding="utf-8")
+    app = quiz_app("demo", data_dir=data_dir)
+    headings = [w.value for w in of_type(app, widgets.HTML) if "Question 1" in w.value]
+    assert "Is 2 &lt; 3 &amp; 4 &gt; 1?" in headings[0]
+
+
+def test_bad_arguments_raise(data_dir: Path) -> None:
+    with pytest.raises(ValueError, match=r"quiz_id='missing'"):
+        quiz_app("missing", data_dir=data_dir)
+    with pytest.raises(ValueError, match=r"section='three'"):
+        quiz_app("demo", section="three", data_dir=data_dir)
+
+
+@pytest.mark.parametrize("quiz_id", quiz.available_quizzes())
+def test_every_course_quiz_renders_and_answers(quiz_id: str) -> None:
+    questions = quiz.load_quiz(quiz_id)
+    app = quiz_app(quiz_id)
+    explanations = visible_state(app)
+    for question in questions:
+        assert question.explanation not in explanations
+    for card, question in zip(cards(app), questions, strict=True):
+        radio, button, feedback = parts(card)
+        radio.value = question.answer
+        button.click()
+        assert feedback.value.startswith("<div")
+        assert "Correct." in feedback.value
+    assert f"{len(questions)} of {len(questions)} right" in score_line(app)
