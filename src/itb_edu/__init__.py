@@ -29,6 +29,8 @@ _SUBMODULES = frozenset(
         "parts",
         "quiz",
         "reservoir",
+        "scheduling",
+        "serving",
         "side_effects",
     }
 )

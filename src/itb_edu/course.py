@@ -30,4 +30,12 @@ COURSE: tuple[Module, ...] = (
         15,
         "Everyone, first.",
     ),
+    Module(
+        "02_reservoir_simulator.ipynb",
+        "Reservoir simulator: when will the pump alarm?",
+        "How dose, concentration and volume set the refill interval; the low-reservoir alarm "
+        "date and time; flex dosing and boluses; planning refills for a clinic.",
+        45,
+        "Nurses who refill or schedule refills; students practising the arithmetic.",
+    ),
 )

@@ -212,6 +212,20 @@ SPECS: dict[str, TableSpec] = {
         ),
         key="fact_id",
     ),
+    "teaching_cohort": TableSpec(
+        (
+            _text("patient_id"),
+            _text("label"),
+            _text("pump_id"),
+            _number("concentration_mcg_per_ml", positive=True),
+            _number("daily_dose_mcg", required=False),
+            _text("schedule", required=False),
+            _number("fill_volume_ml", positive=True),
+            _text("last_refill_at"),
+            SOURCE_IDS,
+        ),
+        key="patient_id",
+    ),
 }
 
 

@@ -1,0 +1,209 @@
+"""Speed benchmarks for the course (``make bench``): prints one table.
+
+To add a benchmark, write a function that returns a list of :class:`Row` and append it to
+``BENCHMARKS``. Each row names what was measured, the measured value, its unit, the target and
+whether the target is met. Timings are medians of repeated runs on the machine at hand; they are
+not unit tests (the test suite never times anything).
+
+Exit status: 0 when every target is met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass
+class Row:
+    name: str
+    value: float
+    unit: str
+    target: str
+    ok: bool
+    note: str = ""
+
+
+def _median_ms(func: Callable[[], object], repeat: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        func()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# --------------------------------------------------------------------------------------------
+# Reservoir simulator (issue 3)
+# --------------------------------------------------------------------------------------------
+FLEX_SCHEDULE = [
+    ("00:00", 350),
+    ("06:00", 500),
+    ("09:30", 420),
+    ("12:00", 400),
+    ("15:00", 380),
+    ("18:00", 450),
+    ("21:30", 300),
+]
+
+
+def bench_plan_refill() -> list[Row]:
+    from itb_edu.reservoir import plan_refill
+
+    refill = datetime(2026, 1, 5, 9, 30)
+    boluses = [(refill + timedelta(days=3 * i, hours=2), 40) for i in range(30)]
+
+    def run() -> object:
+        return plan_refill(
+            fill_volume_ml=40,
+            concentration_mcg_per_ml=2000,
+            schedule=FLEX_SCHEDULE,
+            boluses=boluses,
+            refill_at=refill,
+            reservoir_ml=40,
+        )
+
+    ms = _median_ms(run, repeat=200)
+    table_ms = _median_ms(lambda: run().volume_table(), repeat=50)
+    return [
+        Row("plan_refill: 7-step flex schedule, 30 boluses", ms, "ms", "< 5 ms", ms < 5),
+        Row(
+            "plan_refill + volume_table (same plan)",
+            table_ms,
+            "ms",
+            "(info)",
+            True,
+            f"{len(run().volume_table())} rows",
+        ),
+    ]
+
+
+def bench_simulator_callback() -> list[Row]:
+    import plotly.graph_objects as go
+
+    from itb_edu.apps.reservoir import headline_html, simulator_app
+    from itb_edu.figures.reservoir import reservoir_figure
+    from itb_edu.reservoir import plan_refill
+
+    app = simulator_app()
+    app.controls["preset"].value = "Day/night flex"
+    dose = app.controls["fill_volume"]
+    values = iter(range(10**6))
+
+    def app_change() -> None:
+        # One control change through the app's own observer: figure and headline updated.
+        dose.value = 18 + (next(values) % 200) / 100
+
+    app_ms = _median_ms(app_change, repeat=200)
+
+    kwargs, _ = app.read_inputs()
+    assert kwargs is not None
+    naive_values = iter(range(10**6))
+
+    def naive_change() -> None:
+        # The naive approach: rebuild a figure and a new widget to display on every change.
+        plan = plan_refill(**{**kwargs, "fill_volume_ml": 18 + (next(naive_values) % 200) / 100})
+        widget = go.FigureWidget(reservoir_figure(plan))
+        headline_html(plan)
+        widget.to_dict()
+
+    naive_ms = _median_ms(naive_change, repeat=30)
+    return [
+        Row(
+            "simulator: control change -> figure + headline (app callback)",
+            app_ms,
+            "ms",
+            "< 5 ms",
+            app_ms < 5,
+        ),
+        Row(
+            "simulator: naive rebuild + redisplay of a figure per change",
+            naive_ms,
+            "ms",
+            "(baseline)",
+            True,
+            f"app is {naive_ms / app_ms:.0f}x faster",
+        ),
+    ]
+
+
+def bench_compare_callback() -> list[Row]:
+    from itb_edu.apps.reservoir import compare_app
+
+    app = compare_app()
+    control = app.controls["daily_dose"]
+    values = iter(range(10**6))
+
+    def change() -> None:
+        control.value = 300 + next(values) % 200
+
+    ms = _median_ms(change, repeat=100)
+    return [Row("compare: control change -> two panels + table", ms, "ms", "(info)", True)]
+
+
+def bench_import() -> list[Row]:
+    code = (
+        "import sys, time\n"
+        "t = time.perf_counter()\n"
+        "import itb_edu\n"
+        "dt = time.perf_counter() - t\n"
+        "heavy = sorted(m for m in ('plotly', 'ipywidgets', 'pandera', 'pandas') "
+        "if m in sys.modules)\n"
+        "print(dt, ','.join(heavy))\n"
+    )
+    times, heavy = [], ""
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+        times.append(float(out[0]))
+        heavy = out[1] if len(out) > 1 else ""
+    seconds = statistics.median(times)
+    return [
+        Row("import itb_edu (fresh interpreter)", seconds, "s", "< 0.3 s", seconds < 0.3),
+        Row(
+            "import itb_edu loads plotly/ipywidgets/pandera/pandas",
+            float(bool(heavy)),
+            "",
+            "none",
+            "plotly" not in heavy and "ipywidgets" not in heavy,
+            heavy or "none loaded",
+        ),
+    ]
+
+
+BENCHMARKS: list[Callable[[], list[Row]]] = [
+    bench_import,
+    bench_plan_refill,
+    bench_simulator_callback,
+    bench_compare_callback,
+]
+
+
+def main() -> int:
+    rows: list[Row] = []
+    for bench in BENCHMARKS:
+        rows.extend(bench())
+    width = max(len(r.name) for r in rows)
+    header = f"{'benchmark':<{width}}  {'measured':>12}  {'target':>10}  {'ok':>4}  note"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        value = f"{r.value:.3f} {r.unit}".strip()
+        ok = "yes" if r.ok else "NO"
+        print(f"{r.name:<{width}}  {value:>12}  {r.target:>10}  {ok:>4}  {r.note}")
+    failed = [r for r in rows if not r.ok]
+    print()
+    print("all targets met" if not failed else f"{len(failed)} target(s) missed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,994 @@
+"""Reservoir simulator apps: explore when the pump alarms and runs empty, compare two scenarios.
+
+:func:`simulator_app` and :func:`compare_app` wire ipywidgets controls to one
+``go.FigureWidget`` each (created once, updated inside ``batch_update``). A bad value shows a
+plain message beside its control; the last valid result stays on screen and the entry is kept.
+
+For education only: not for programming, refilling or managing a real pump.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from itb_edu import DISCLAIMER
+from itb_edu.figures.reservoir import (
+    _layout,
+    _traces,
+    apply_trace_data,
+    clinic_calendar_figure,
+    compare_figure,
+    reservoir_figure,
+    volume_trace_data,
+)
+from itb_edu.reservoir import (
+    ConcentrationChange,
+    RefillPlan,
+    ResidualCheck,
+    concentration_change,
+    moment_in_words,
+    parse_schedule,
+    plan_refill,
+    residual_check,
+)
+from itb_edu.scheduling import (
+    DEFAULT_MARGIN_DAYS,
+    alarm_ical,
+    book_refill_date,
+    clinic_calendar,
+)
+
+__all__ = [
+    "PRESETS",
+    "CompareApp",
+    "SimulatorApp",
+    "alarm_ical",
+    "book_refill_date",
+    "change_concentration",
+    "clinic_calendar_figure",
+    "clinic_plan",
+    "compare_app",
+    "compare_figure",
+    "download_link",
+    "headline_html",
+    "parse_boluses",
+    "plan",
+    "refill_visit_check",
+    "reservoir_figure",
+    "show_clinic_plan",
+    "simulator_app",
+    "when",
+]
+
+#: Dosing presets (author-derived teaching examples): name -> (schedule text, bolus text).
+#: Simple continuous uses the daily dose box; the others use the editable steps.
+PRESETS: dict[str, tuple[str, str]] = {
+    "Simple continuous": ("", ""),
+    "Day/night flex": ("07:00 300; 21:00 600", ""),
+    "Simple continuous with boluses": ("", "day 7 08:00 50\nday 14 08:00 50\nday 21 08:00 50"),
+}
+
+_LABELS = {
+    "fill_volume_ml": "fill volume",
+    "concentration_mcg_per_ml": "concentration",
+    "daily_dose_mcg": "daily dose",
+    "low_alarm_ml": "alarm volume",
+    "reservoir_ml": "reservoir size",
+    "refill_at": "refill date",
+    "rate_mcg_per_day": "rate (mcg/day)",
+}
+_ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
+_BOLUS_LINE = re.compile(
+    r"^\s*(?:day\s+(?P<day>\d+)|(?P<date>\d{4}-\d{2}-\d{2}))\s+(?P<time>\d{1,2}:\d{2})\s+"
+    r"(?P<dose>\S+)\s*$",
+    re.IGNORECASE,
+)
+
+
+_DATETIME_REPR = re.compile(r"datetime\.datetime\((\d+), (\d+), (\d+)(?:, (\d+), (\d+))?[^)]*\)")
+
+
+def _plain(message: str) -> str:
+    """Turn an engine message into plain words for a learner."""
+    message = _DATETIME_REPR.sub(
+        lambda m: (
+            f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d} "
+            f"{int(m[4] or 0):02d}:{int(m[5] or 0):02d}"
+        ),
+        message,
+    )
+    message = re.sub(r"boluses\[(\d+)\]", lambda m: f"bolus {int(m[1]) + 1}", message)
+    message = re.sub(r"schedule\[(\d+)\]", lambda m: f"step {int(m[1]) + 1}", message)
+    for name, label in _LABELS.items():
+        message = message.replace(name, label)
+    return message
+
+
+def parse_boluses(text: str, refill_at: datetime) -> list[tuple[datetime, float]]:
+    """Read boluses typed one per line.
+
+    Parameters
+    ----------
+    text : str
+        Lines ``day N HH:MM dose`` (day 0 is the refill day) or ``YYYY-MM-DD HH:MM dose``, the
+        dose in [mcg]; blank lines are skipped.
+    refill_at : datetime
+        The refill moment, for ``day N`` lines.
+
+    Returns
+    -------
+    list of (datetime, float)
+        ``(moment, dose_mcg)`` pairs for :func:`itb_edu.reservoir.plan_refill`.
+
+    Raises
+    ------
+    ValueError
+        Naming the line and the text when a line cannot be read.
+    """
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _BOLUS_LINE.match(line)
+        if match is None:
+            raise ValueError(
+                f"bolus line {number} must look like 'day 7 08:00 50' or "
+                f"'2026-01-12 08:00 50', got {line.strip()!r}"
+            )
+        try:
+            clock = time.fromisoformat(
+                f"{int(match['time'].split(':')[0]):02d}:{match['time'].split(':')[1]}"
+            )
+            if match["day"] is not None:
+                day = refill_at.date() + timedelta(days=int(match["day"]))
+            else:
+                day = date.fromisoformat(match["date"])
+            dose = float(match["dose"])
+        except ValueError:
+            raise ValueError(
+                f"bolus line {number} has a date, time or dose that cannot be read: "
+                f"{line.strip()!r}"
+            ) from None
+        out.append((datetime.combine(day, clock), dose))
+    return out
+
+
+def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
+    """HTML link that downloads ``content`` from a data URL (works in JupyterLab and Voilà).
+
+    Parameters
+    ----------
+    content : bytes
+        File content.
+    filename : str
+        Suggested file name.
+    mime : str
+        MIME type, for example ``"text/calendar"``.
+    label : str
+        Link text.
+
+    Returns
+    -------
+    str
+        ``<a download="..." href="data:<mime>;base64,...">label</a>``.
+    """
+    payload = base64.b64encode(content).decode("ascii")
+    return (
+        f'<a download="{html.escape(filename, quote=True)}" '
+        f'href="data:{mime};base64,{payload}" target="_blank">{html.escape(label)}</a>'
+    )
+
+
+def _pump_label(row: Any) -> str:
+    return f"{row.model} {row.reservoir_ml:g} mL ({row.model_number})"
+
+
+def _concentrations(products: Any) -> list[float]:
+    refill = products[products["use"] == "refill"]
+    return sorted({float(c) for c in refill["concentration_mcg_per_ml"]})
+
+
+class _Field:
+    """A control with a message line beside it."""
+
+    def __init__(self, control: widgets.Widget) -> None:
+        self.control = control
+        self.message = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 8px"))
+        self.box = widgets.HBox([control, self.message])
+
+    def error(self, text: str) -> None:
+        self.message.value = f"<span style='{_ERROR_STYLE}'>⚠ {html.escape(_plain(text))}</span>"
+
+    def clear(self) -> None:
+        self.message.value = ""
+
+
+class SimulatorApp(widgets.VBox):
+    """The reservoir simulator widget returned by :func:`simulator_app`.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        ``pump``, ``concentration``, ``daily_dose``, ``fill_volume``, ``alarm_volume``,
+        ``refill_date``, ``refill_time``, ``preset``, ``schedule``, ``boluses``,
+        ``margin_days``.
+    messages : dict of str to ipywidgets.HTML
+        The message beside each control (empty when the value is fine).
+    figure : plotly.graph_objects.FigureWidget
+        The volume plot, updated in place.
+    headline : ipywidgets.HTML
+        The headline numbers.
+    exports : ipywidgets.HTML
+        Download links, filled by the ``Prepare downloads`` button.
+    plan : RefillPlan
+        The last valid plan (the one on screen).
+    """
+
+    def __init__(self, pumps: Any, products: Any, facts: Any, refill_at: datetime) -> None:
+        self._pumps = pumps.set_index("pump_id")
+        self._facts = facts
+        self._refill_at = refill_at
+        pump_options = [(_pump_label(r), r.pump_id) for r in pumps.itertuples()]
+        concentrations = _concentrations(products)
+        first_pump = pump_options[0][1]
+        default_conc = 500.0 if 500.0 in concentrations else concentrations[0]
+        style = {"description_width": "150px"}
+        wide = widgets.Layout(width="360px")
+        self.fields: dict[str, _Field] = {
+            "pump": _Field(
+                widgets.Dropdown(
+                    options=pump_options,
+                    value=first_pump,
+                    description="Pump",
+                    style=style,
+                    layout=wide,
+                )
+            ),
+            "concentration": _Field(
+                widgets.Dropdown(
+                    options=[(f"{c:g} mcg/mL", c) for c in concentrations],
+                    value=default_conc,
+                    description="Concentration",
+                    style=style,
+                    layout=wide,
+                )
+            ),
+            "daily_dose": _Field(
+                widgets.FloatText(
+                    value=150.0, description="Daily dose (mcg/day)", style=style, layout=wide
+                )
+            ),
+            "fill_volume": _Field(
+                widgets.FloatText(
+                    value=20.0, description="Fill volume (mL)", style=style, layout=wide
+                )
+            ),
+            "alarm_volume": _Field(
+                widgets.FloatText(
+                    value=2.0, description="Alarm volume (mL)", style=style, layout=wide
+                )
+            ),
+            "refill_date": _Field(
+                widgets.DatePicker(
+                    value=refill_at.date(), description="Refill date", style=style, layout=wide
+                )
+            ),
+            "refill_time": _Field(
+                widgets.Text(
+                    value=f"{refill_at:%H:%M}",
+                    description="Refill time (HH:MM)",
+                    style=style,
+                    layout=wide,
+                )
+            ),
+            "preset": _Field(
+                widgets.Dropdown(
+                    options=list(PRESETS),
+                    value="Simple continuous",
+                    description="Dosing",
+                    style=style,
+                    layout=wide,
+                )
+            ),
+            "schedule": _Field(
+                widgets.Textarea(
+                    value=PRESETS["Day/night flex"][0],
+                    description="Flex steps",
+                    placeholder="HH:MM rate_mcg_per_day; ...",
+                    style=style,
+                    layout=widgets.Layout(width="360px", height="60px"),
+                )
+            ),
+            "boluses": _Field(
+                widgets.Textarea(
+                    value="",
+                    description="Boluses",
+                    placeholder="day 7 08:00 50  (one per line, dose in mcg)",
+                    style=style,
+                    layout=widgets.Layout(width="360px", height="70px"),
+                )
+            ),
+            "margin_days": _Field(
+                widgets.BoundedIntText(
+                    value=DEFAULT_MARGIN_DAYS,
+                    min=0,
+                    max=60,
+                    description="Book days before",
+                    style=style,
+                    layout=wide,
+                )
+            ),
+        }
+        self.controls = {name: f.control for name, f in self.fields.items()}
+        self.messages = {name: f.message for name, f in self.fields.items()}
+        self.headline = widgets.HTML()
+        self.status = widgets.HTML()
+        self.exports = widgets.HTML()
+        self.export_button = widgets.Button(description="Prepare downloads", icon="download")
+        self.export_button.on_click(self._export)
+        self._use_schedule = False
+        self.plan = self._initial_plan()
+        self.figure = go.FigureWidget(
+            data=_traces(volume_trace_data(self.plan)), layout=_layout(self.plan, None)
+        )
+        self._set_pump_defaults()
+        self._apply_preset_visibility()
+        self.update()
+        for name, control in self.controls.items():
+            if name == "pump":
+                control.observe(self._on_pump, names="value")
+            elif name == "preset":
+                control.observe(self._on_preset, names="value")
+            else:
+                control.observe(self.update, names="value")
+        left = widgets.VBox([f.box for f in self.fields.values()])
+        note = widgets.HTML(f"<small><i>{html.escape(DISCLAIMER)}</i></small>")
+        super().__init__(
+            [
+                left,
+                self.status,
+                self.headline,
+                self.figure,
+                widgets.HBox([self.export_button, self.exports]),
+                note,
+            ]
+        )
+
+    # -- reading the controls ----------------------------------------------------------------
+    def _initial_plan(self) -> RefillPlan:
+        c = self.controls
+        return plan_refill(
+            fill_volume_ml=c["fill_volume"].value,
+            concentration_mcg_per_ml=c["concentration"].value,
+            daily_dose_mcg=c["daily_dose"].value,
+            refill_at=self._refill_at,
+        )
+
+    def _pump_row(self) -> Any:
+        return self._pumps.loc[self.controls["pump"].value]
+
+    def _pump_alarm_ml(self) -> tuple[float | None, str]:
+        row = self._pump_row()
+        value = row["default_low_alarm_ml"]
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            return float(value), ""
+        rule = self._facts[self._facts["fact_id"] == "prometra-refill-date-rule"]
+        if str(row["model"]).startswith("Prometra") and len(rule):
+            value = float(rule["value"].iloc[0])
+            return value, (
+                f"Prometra: the controller's refill date is when {value:g} mL are expected to "
+                "remain (fact prometra-refill-date-rule)."
+            )
+        return None, "No default alarm volume for this pump in the data: set it yourself."
+
+    def _set_pump_defaults(self) -> None:
+        alarm, note = self._pump_alarm_ml()
+        if alarm is not None:
+            self.controls["alarm_volume"].value = alarm
+        self.fields["pump"].message.value = f"<small>{html.escape(note)}</small>" if note else ""
+
+    def _on_pump(self, change: Any = None) -> None:
+        self._set_pump_defaults()
+        self.update()
+
+    def _apply_preset_visibility(self) -> None:
+        self._use_schedule = bool(PRESETS[self.controls["preset"].value][0])
+        self.controls["schedule"].disabled = not self._use_schedule
+        self.controls["daily_dose"].disabled = self._use_schedule
+
+    def _on_preset(self, change: Any = None) -> None:
+        schedule_text, bolus_text = PRESETS[self.controls["preset"].value]
+        if schedule_text:
+            self.controls["schedule"].value = schedule_text
+        self.controls["boluses"].value = bolus_text
+        self._apply_preset_visibility()
+        self.update()
+
+    def read_inputs(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        """Read the controls into :func:`plan_refill` arguments, or messages per control."""
+        c = self.controls
+        errors: dict[str, str] = {}
+        kwargs: dict[str, Any] = {
+            "concentration_mcg_per_ml": c["concentration"].value,
+            "fill_volume_ml": c["fill_volume"].value,
+            "low_alarm_ml": c["alarm_volume"].value,
+            "reservoir_ml": float(self._pump_row()["reservoir_ml"]),
+        }
+        refill_day = c["refill_date"].value
+        clock = None
+        if refill_day is None:
+            errors["refill_date"] = "Choose a refill date."
+        try:
+            text = c["refill_time"].value.strip()
+            hours, minutes = (int(p) for p in text.split(":"))
+            clock = time(hours, minutes)
+        except ValueError:
+            got = c["refill_time"].value
+            errors["refill_time"] = (
+                f"Type the refill time as HH:MM, for example 09:30 (got {got!r})."
+            )
+        if refill_day is not None and clock is not None:
+            kwargs["refill_at"] = datetime.combine(refill_day, clock)
+        if self._use_schedule:
+            try:
+                kwargs["schedule"] = parse_schedule(c["schedule"].value)
+            except ValueError as error:
+                errors["schedule"] = str(error)
+        else:
+            kwargs["daily_dose_mcg"] = c["daily_dose"].value
+        if "refill_at" in kwargs:
+            try:
+                kwargs["boluses"] = parse_boluses(c["boluses"].value, kwargs["refill_at"])
+            except ValueError as error:
+                errors["boluses"] = str(error)
+        return (None if errors else kwargs), errors
+
+    # -- the callback --------------------------------------------------------------------------
+    def update(self, change: Any = None) -> None:
+        """Recompute the plan from the controls and update figure and headline in place."""
+        kwargs, errors = self.read_inputs()
+        plan = None
+        if kwargs is not None:
+            try:
+                plan = plan_refill(**kwargs)
+            except ValueError as error:
+                errors[self._field_for(str(error))] = str(error)
+        for name, field in self.fields.items():
+            if name in errors:
+                field.error(errors[name])
+            elif name != "pump":
+                field.clear()
+        if plan is None:
+            self.status.value = (
+                f"<div style='{_ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
+                "result is still shown below.</div>"
+            )
+            return
+        self.status.value = ""
+        self.plan = plan
+        self.exports.value = ""
+        data = volume_trace_data(plan)
+        top = plan.reservoir_ml if plan.reservoir_ml is not None else plan.fill_volume_ml
+        with self.figure.batch_update():
+            apply_trace_data(self.figure, data)
+            if tuple(self.figure.layout.yaxis.range) != (0, top * 1.05):
+                self.figure.layout.yaxis.range = [0, top * 1.05]
+        self.headline.value = headline_html(plan, margin_days=self.controls["margin_days"].value)
+
+    def _field_for(self, message: str) -> str:
+        for key, name in (
+            ("fill_volume_ml", "fill_volume"),
+            ("low_alarm_ml", "alarm_volume"),
+            ("daily_dose_mcg", "daily_dose"),
+            ("schedule", "schedule"),
+            ("boluses", "boluses"),
+            ("concentration", "concentration"),
+            ("refill_at", "refill_date"),
+            ("the dose is too low", "schedule" if self._use_schedule else "daily_dose"),
+        ):
+            if message.startswith(key):
+                return name
+        return "fill_volume"
+
+    # -- exports -------------------------------------------------------------------------------
+    def _export(self, button: Any = None) -> None:
+        plan = self.plan
+        parts = []
+        table = plan.volume_table()
+        csv = table.to_csv(index=False).encode()
+        parts.append(download_link(csv, "reservoir_volume.csv", "text/csv", "Volume table (CSV)"))
+        if plan.low_alarm_at is not None:
+            book_on = book_refill_date(
+                plan.low_alarm_at, margin_days=self.controls["margin_days"].value
+            )
+            ics = alarm_ical(plan, book_on=book_on, patient_label="teaching example")
+            parts.append(
+                download_link(ics, "pump_alarm_date.ics", "text/calendar", "Alarm date (.ics)")
+            )
+        self.exports.value = " &middot; ".join(parts)
+
+
+def headline_html(plan: RefillPlan, *, margin_days: int = DEFAULT_MARGIN_DAYS) -> str:
+    """Headline numbers of a plan as HTML.
+
+    Parameters
+    ----------
+    plan : RefillPlan
+        The plan.
+    margin_days : int, default 3
+        Booking margin before the alarm date [day] (clinic policy).
+
+    Returns
+    -------
+    str
+        Daily volume, days to alarm, the alarm moment in words, the empty moment and the
+        book-by date.
+    """
+    rows = [
+        ("Daily volume", f"{plan.daily_volume_ml:.3f} mL/day ({plan.daily_dose_mcg:g} mcg/day)")
+    ]
+    if plan.bolus_volume_ml:
+        rows.append(("Boluses", f"{plan.bolus_volume_ml:.3f} mL in all"))
+    if plan.low_alarm_at is None:
+        rows.append(("Low-reservoir alarm", "never: the pump delivers nothing"))
+    else:
+        book_on = book_refill_date(plan.low_alarm_at, margin_days=margin_days)
+        rows += [
+            ("Days to low alarm", f"{plan.days_to_low_alarm:.1f} days"),
+            ("Low-reservoir alarm", moment_in_words(plan.low_alarm_at)),
+            ("Empty", moment_in_words(plan.empty_at)),
+            (
+                "Refill by",
+                f"{book_on:%A} {book_on.day} {book_on:%B %Y} "
+                f"(a working day at least {margin_days} days before the alarm date)",
+            ),
+        ]
+    if plan.refill_due_reason == "maximum interval":
+        rows.append(("Refill due (maximum interval)", moment_in_words(plan.refill_due_at)))
+    body = "".join(
+        f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(k)}</th>"
+        f"<td>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table class='itb-headline'>{body}</table>"
+
+
+class CompareApp(widgets.VBox):
+    """Two scenarios side by side, returned by :func:`compare_app`.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        ``concentration_a``, ``concentration_b``, ``daily_dose``, ``fill_volume``,
+        ``alarm_volume``.
+    messages : dict of str to ipywidgets.HTML
+        Message beside each control.
+    figure : plotly.graph_objects.FigureWidget
+        Two panels, updated in place.
+    headline : ipywidgets.HTML
+        A table with one column per scenario.
+    plans : tuple of RefillPlan
+        The last valid pair.
+    """
+
+    def __init__(
+        self,
+        products: Any,
+        refill_at: datetime,
+        concentrations: tuple[float, float],
+        daily_dose_mcg: float,
+        fill_volume_ml: float,
+        low_alarm_ml: float,
+    ) -> None:
+        options = [(f"{c:g} mcg/mL", c) for c in _concentrations(products)]
+        style = {"description_width": "150px"}
+        self._refill_at = refill_at
+        self.fields = {
+            "concentration_a": _Field(
+                widgets.Dropdown(
+                    options=options, value=concentrations[0], description="Scenario A", style=style
+                )
+            ),
+            "concentration_b": _Field(
+                widgets.Dropdown(
+                    options=options, value=concentrations[1], description="Scenario B", style=style
+                )
+            ),
+            "daily_dose": _Field(
+                widgets.FloatText(
+                    value=daily_dose_mcg, description="Daily dose (mcg/day)", style=style
+                )
+            ),
+            "fill_volume": _Field(
+                widgets.FloatText(value=fill_volume_ml, description="Fill volume (mL)", style=style)
+            ),
+            "alarm_volume": _Field(
+                widgets.FloatText(value=low_alarm_ml, description="Alarm volume (mL)", style=style)
+            ),
+        }
+        self.controls = {n: f.control for n, f in self.fields.items()}
+        self.messages = {n: f.message for n, f in self.fields.items()}
+        self.headline = widgets.HTML()
+        self.status = widgets.HTML()
+        self.plans = self._plans()
+        assert self.plans is not None
+        fig = compare_figure(*self.plans, labels=self._labels())
+        self.figure = go.FigureWidget(data=fig.data, layout=fig.layout)
+        self._render()
+        for control in self.controls.values():
+            control.observe(self.update, names="value")
+        super().__init__(
+            [
+                widgets.VBox([f.box for f in self.fields.values()]),
+                self.status,
+                self.headline,
+                self.figure,
+            ]
+        )
+
+    def _labels(self) -> tuple[str, str]:
+        c = self.controls
+        return (
+            f"A: {c['concentration_a'].value:g} mcg/mL",
+            f"B: {c['concentration_b'].value:g} mcg/mL",
+        )
+
+    def _plans(self) -> tuple[RefillPlan, RefillPlan] | None:
+        c = self.controls
+        common = {
+            "fill_volume_ml": c["fill_volume"].value,
+            "daily_dose_mcg": c["daily_dose"].value,
+            "low_alarm_ml": c["alarm_volume"].value,
+            "refill_at": self._refill_at,
+        }
+        errors: dict[str, str] = {}
+        plans = []
+        for key in ("concentration_a", "concentration_b"):
+            try:
+                plans.append(plan_refill(concentration_mcg_per_ml=c[key].value, **common))
+            except ValueError as error:
+                text = str(error)
+                name = (
+                    "fill_volume"
+                    if "fill_volume_ml" in text[:30]
+                    else "alarm_volume"
+                    if text.startswith("low_alarm_ml")
+                    else "daily_dose"
+                    if text.startswith("daily_dose_mcg")
+                    else key
+                )
+                errors[name] = text
+                break
+        for name, field in self.fields.items():
+            if name in errors:
+                field.error(errors[name])
+            else:
+                field.clear()
+        if errors:
+            return None
+        return plans[0], plans[1]
+
+    def update(self, change: Any = None) -> None:
+        """Recompute both plans; keep the last valid pair on a bad value."""
+        plans = self._plans()
+        if plans is None:
+            self.status.value = (
+                f"<div style='{_ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
+                "result is still shown below.</div>"
+            )
+            return
+        self.status.value = ""
+        self.plans = plans
+        self._render()
+
+    def _render(self) -> None:
+        until = max(p.horizon_days() for p in self.plans)
+        data = volume_trace_data(self.plans[0], until) + volume_trace_data(self.plans[1], until)
+        labels = self._labels()
+        with self.figure.batch_update():
+            apply_trace_data(self.figure, data)
+            for annotation, label in zip(self.figure.layout.annotations, labels, strict=True):
+                annotation.text = label
+        rows = [
+            ("Concentration", *(f"{p.concentration_mcg_per_ml:g} mcg/mL" for p in self.plans)),
+            ("Daily volume", *(f"{p.daily_volume_ml:.3f} mL/day" for p in self.plans)),
+            ("Days to low alarm", *(_days(p.days_to_low_alarm) for p in self.plans)),
+            ("Low-reservoir alarm", *(moment_in_words(p.low_alarm_at) for p in self.plans)),
+            ("Empty", *(moment_in_words(p.empty_at) for p in self.plans)),
+        ]
+        head = "".join(f"<th style='padding:0 12px'>{html.escape(x)}</th>" for x in ("", *labels))
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in r)
+            + "</tr>"
+            for r in rows
+        )
+        self.headline.value = f"<table class='itb-compare'><tr>{head}</tr>{body}</table>"
+
+
+def _days(value: float | None) -> str:
+    return "never" if value is None else f"{value:.1f} days"
+
+
+def _tables(pumps: Any, products: Any, facts: Any) -> tuple[Any, Any, Any]:
+    from itb_edu import data
+
+    return (
+        data.pumps() if pumps is None else pumps,
+        data.drug_products() if products is None else products,
+        data.facts() if facts is None else facts,
+    )
+
+
+def simulator_app(
+    *,
+    pumps: Any = None,
+    products: Any = None,
+    facts: Any = None,
+    refill_at: datetime | None = None,
+) -> SimulatorApp:
+    """Build the reservoir simulator.
+
+    Parameters
+    ----------
+    pumps, products, facts : pandas.DataFrame, optional
+        ``data/pumps.csv``, ``data/drug_products.csv`` and ``data/facts.csv``; default the
+        course tables. Pump alarm volumes and reservoir sizes come from the pump table.
+    refill_at : datetime, optional
+        Initial refill date and time; default 5 January 2026 at 09:00 (a fixed date keeps the
+        stored notebook reproducible).
+
+    Returns
+    -------
+    SimulatorApp
+        The widget (an ``ipywidgets.VBox``); its ``controls``, ``messages``, ``figure``,
+        ``headline`` and ``plan`` are there for tests and for the notebook.
+    """
+    pumps, products, facts = _tables(pumps, products, facts)
+    return SimulatorApp(pumps, products, facts, refill_at or datetime(2026, 1, 5, 9, 0))
+
+
+def compare_app(
+    *,
+    concentrations: tuple[float, float] = (500.0, 2000.0),
+    daily_dose_mcg: float = 400.0,
+    fill_volume_ml: float = 20.0,
+    low_alarm_ml: float = 2.0,
+    products: Any = None,
+    refill_at: datetime | None = None,
+) -> CompareApp:
+    """Build the side-by-side comparison of two concentrations.
+
+    Parameters
+    ----------
+    concentrations : pair of float, default (500, 2000)
+        Scenario A and B [mcg/mL]; each must be a refill strength in the product table.
+    daily_dose_mcg : float, default 400
+        Daily dose [mcg/day] (author-derived teaching example).
+    fill_volume_ml : float, default 20
+        Fill volume [mL].
+    low_alarm_ml : float, default 2.0
+        Alarm volume [mL].
+    products : pandas.DataFrame, optional
+        ``data/drug_products.csv``; default the course table.
+    refill_at : datetime, optional
+        Refill moment; default 5 January 2026 at 09:00.
+
+    Returns
+    -------
+    CompareApp
+        The widget (an ``ipywidgets.VBox``).
+    """
+    if products is None:
+        from itb_edu import data
+
+        products = data.drug_products()
+    return CompareApp(
+        products,
+        refill_at or datetime(2026, 1, 5, 9, 0),
+        concentrations,
+        daily_dose_mcg,
+        fill_volume_ml,
+        low_alarm_ml,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Short calls for the notebook (dates as text; thresholds from the data tables)
+# --------------------------------------------------------------------------------------------
+def when(moment: str | date | datetime) -> datetime:
+    """Read ``"2026-01-05"`` or ``"2026-01-05 09:30"`` as a datetime (dates pass through).
+
+    Parameters
+    ----------
+    moment : str, date or datetime
+        ISO date, or date and time.
+
+    Returns
+    -------
+    datetime
+        A date becomes midnight.
+
+    Raises
+    ------
+    ValueError
+        If the text is not an ISO date or date and time.
+    """
+    if isinstance(moment, datetime):
+        return moment
+    if isinstance(moment, date):
+        return datetime.combine(moment, time(0, 0))
+    try:
+        return datetime.fromisoformat(str(moment))
+    except ValueError:
+        raise ValueError(f"moment must be an ISO date or date and time, got {moment!r}") from None
+
+
+def plan(refill_at: str | date | datetime, **kwargs: Any) -> RefillPlan:
+    """Call :func:`itb_edu.reservoir.plan_refill` with the refill moment and steps as text.
+
+    Parameters
+    ----------
+    refill_at : str, date or datetime
+        ``"2026-01-05 09:30"`` or a date/datetime.
+    **kwargs
+        The other arguments of :func:`~itb_edu.reservoir.plan_refill`; ``schedule`` may be text
+        (``"07:00 300; 21:00 600"``) and ``boluses`` text (``"day 7 08:00 50"``, one per line).
+
+    Returns
+    -------
+    RefillPlan
+        Shown in a notebook as a table of the headline numbers.
+    """
+    start = when(refill_at)
+    if isinstance(kwargs.get("schedule"), str):
+        kwargs["schedule"] = parse_schedule(kwargs["schedule"])
+    if isinstance(kwargs.get("boluses"), str):
+        kwargs["boluses"] = parse_boluses(kwargs["boluses"], start)
+    return plan_refill(refill_at=start, **kwargs)
+
+
+def _pump(pump_id: str, pumps: Any = None) -> Any:
+    if pumps is None:
+        from itb_edu import data
+
+        pumps = data.pumps()
+    table = pumps.set_index("pump_id")
+    if pump_id not in table.index:
+        raise ValueError(f"pump_id must be one of {sorted(table.index)}, got {pump_id!r}")
+    return table.loc[pump_id]
+
+
+def refill_visit_check(
+    refill_plan: RefillPlan,
+    *,
+    pump_id: str,
+    aspirated_ml: float,
+    at: str | date | datetime,
+    pumps: Any = None,
+) -> ResidualCheck:
+    """Residual check at a refill visit, with the gap threshold of the pump from the data.
+
+    Parameters
+    ----------
+    refill_plan : RefillPlan
+        The plan made at the previous refill.
+    pump_id : str
+        Row of ``data/pumps.csv``; its ``residual_gap_flag_ml`` is the threshold.
+    aspirated_ml : float
+        Volume drawn back at this visit [mL].
+    at : str, date or datetime
+        Moment of this visit.
+    pumps : pandas.DataFrame, optional
+        The pump table; default ``data/pumps.csv``.
+
+    Returns
+    -------
+    ResidualCheck
+        See :func:`itb_edu.reservoir.residual_check`.
+
+    Raises
+    ------
+    ValueError
+        If the pump is unknown or has no threshold in the table, or a value is bad.
+    """
+    row = _pump(pump_id, pumps)
+    flag = row["residual_gap_flag_ml"]
+    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
+        raise ValueError(f"pump {pump_id!r} has no residual_gap_flag_ml in the pump table")
+    return residual_check(
+        refill_plan, aspirated_ml=aspirated_ml, at=when(at), residual_gap_flag_ml=float(flag)
+    )
+
+
+def change_concentration(refill_at: str | date | datetime, **kwargs: Any) -> ConcentrationChange:
+    """Call :func:`itb_edu.reservoir.concentration_change` with the refill moment as text.
+
+    Parameters
+    ----------
+    refill_at : str, date or datetime
+        Moment of the refill.
+    **kwargs
+        The other arguments of :func:`~itb_edu.reservoir.concentration_change`.
+
+    Returns
+    -------
+    ConcentrationChange
+        Shown in a notebook as a table with the explanation.
+    """
+    return concentration_change(refill_at=when(refill_at), **kwargs)
+
+
+def clinic_plan(
+    *, margin_days: int = DEFAULT_MARGIN_DAYS, holidays: Any = (), cohort: Any = None
+) -> Any:
+    """Refill calendar of the fictional teaching cohort (``data/teaching_cohort.csv``).
+
+    Parameters
+    ----------
+    margin_days : int, default 3
+        Booking margin before each alarm date [day] (clinic policy).
+    holidays : collection of date or str, optional
+        Days the clinic is closed besides weekends (``"2026-04-03"`` or dates).
+    cohort : pandas.DataFrame, optional
+        Another cohort with the same columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`itb_edu.scheduling.clinic_calendar`.
+    """
+    from itb_edu import data
+
+    if cohort is None:
+        cohort = data.load_table("teaching_cohort")
+    closed = [date.fromisoformat(d) if isinstance(d, str) else d for d in holidays]
+    return clinic_calendar(cohort, data.pumps(), margin_days=margin_days, holidays=closed)
+
+
+def show_clinic_plan(table: Any, caption: str = "Refill calendar (fictional patients)") -> Any:
+    """Styled table of a clinic plan, moments in words.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of :func:`clinic_plan`.
+    caption : str, optional
+        Caption.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Deterministic HTML table.
+    """
+    from itb_edu import notebook
+
+    shown = table.assign(
+        last_refill_at=[f"{t:%a %d %b %Y %H:%M}" for t in table["last_refill_at"]],
+        daily_volume_ml=[f"{v:.3f}" for v in table["daily_volume_ml"]],
+        low_alarm_at=[f"{t:%a %d %b %Y %H:%M}" for t in table["low_alarm_at"]],
+        empty_at=[f"{t:%a %d %b %Y %H:%M}" for t in table["empty_at"]],
+        book_on=[f"{d:%a %d %b %Y}" for d in table["book_on"]],
+    )
+    return notebook.show_table(
+        shown,
+        caption=caption,
+        columns={
+            "patient_id": "Patient",
+            "last_refill_at": "Last refill",
+            "daily_volume_ml": "mL/day",
+            "low_alarm_at": "Low alarm",
+            "empty_at": "Empty",
+            "book_on": "Refill booked",
+            "days_before_alarm": "Days before alarm",
+            "note": "Note",
+        },
+    )

@@ -1,0 +1,1198 @@
+"""Reservoir depletion: when a baclofen pump alarms, runs empty and needs a refill.
+
+Pure domain code: numbers and dates in, numbers and dates out. No Jupyter, plotly or
+ipywidgets imports; pandas is imported only inside :meth:`RefillPlan.volume_table`.
+
+The course is for education, not for programming, refilling or managing a real pump.
+
+The arithmetic (clinical fact sheet, section 8; author-derived, ``itb-edu-authors``)::
+
+    daily volume [mL/day]   = daily dose [mcg/day] / concentration [mcg/mL]
+    days to low alarm [day] = (fill volume - alarm volume) [mL] / daily volume [mL/day]
+    days to empty [day]     = fill volume [mL] / daily volume [mL/day]
+
+:func:`plan_refill` does this exactly for a flex schedule (piecewise-constant rates through the
+24-hour day) and for boluses (instant volume drops), to the minute.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ._validate import require_non_negative, require_positive
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "DEFAULT_LOW_ALARM_ML",
+    "MAX_HORIZON_DAYS",
+    "ConcentrationChange",
+    "RefillPlan",
+    "ResidualCheck",
+    "concentration_change",
+    "format_schedule",
+    "moment_in_words",
+    "parse_schedule",
+    "plan_refill",
+    "residual_check",
+]
+
+#: Default low-reservoir alarm volume [mL]: the SynchroMed manufacturer recommendation
+#: (Neurosurgery 2004 multicentre study, ``neurosurgery-2004-residual-volume``).
+DEFAULT_LOW_ALARM_ML = 2.0
+
+_MINUTES_PER_DAY = 1440
+#: Longest default plot span [day] (20 years): slower pumps are drawn up to here only.
+MAX_HORIZON_DAYS = 7305.0
+#: Most rate-change points drawn; beyond this the curve is sampled once per day.
+_MAX_CURVE_POINTS = 50_000
+#: Event names of the volume table, by code; and the order of events at the same moment.
+_EVENTS = ("refill", "rate change", "before bolus", "bolus", "low alarm", "empty", "end")
+_EVENT_ORDER = (0, 3, 1, 3, 2, 2.5, 4)
+_UTC = UTC
+_STEP_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Exact conversions
+# --------------------------------------------------------------------------------------------
+def _exact(value: float) -> Fraction:
+    """Return a checked float as the exact decimal the user typed.
+
+    ``Fraction(repr(x))`` reads the shortest decimal form of the float, so ``20.2`` is taken as
+    202/10 rather than as the nearest binary fraction. Hand-computed answers then match to the
+    minute.
+    """
+    return Fraction(repr(float(value)))
+
+
+def _td_minutes(delta: timedelta) -> Fraction:
+    """Length of a timedelta [min], exact."""
+    micro = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return Fraction(micro, 60_000_000)
+
+
+def _minutes_td(minutes: Fraction) -> timedelta:
+    """Timedelta for a length [min], floored to the microsecond."""
+    return timedelta(microseconds=math.floor(minutes * 60_000_000))
+
+
+def _is_aware(moment: datetime) -> bool:
+    return moment.tzinfo is not None and moment.utcoffset() is not None
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Elapsed (physical) time from ``start`` to ``end``, both naive or both aware."""
+    if _is_aware(start):
+        return end.astimezone(_UTC) - start.astimezone(_UTC)
+    return end - start
+
+
+def _advance(start: datetime, delta: timedelta) -> datetime:
+    """``start`` plus elapsed time ``delta``, shown on ``start``'s wall clock."""
+    if _is_aware(start):
+        return (start.astimezone(_UTC) + delta).astimezone(start.tzinfo)
+    return start + delta
+
+
+def _floor_minute(moment: datetime) -> datetime:
+    """Floor a moment to the whole minute (in UTC for aware moments)."""
+    if _is_aware(moment):
+        utc = moment.astimezone(_UTC).replace(second=0, microsecond=0)
+        return utc.astimezone(moment.tzinfo)
+    return moment.replace(second=0, microsecond=0)
+
+
+def _as_moment(name: str, value: object) -> datetime:
+    """Return a ``date`` (as midnight) or ``datetime`` as a datetime; raise otherwise."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0))
+    raise ValueError(f"{name} must be a date or a datetime, got {value!r}")
+
+
+def moment_in_words(moment: datetime | None) -> str:
+    """Write a moment as words, for example ``"Sunday 5 April 2026 at 09:30"``.
+
+    Parameters
+    ----------
+    moment : datetime or None
+        The moment (its own wall clock is used).
+
+    Returns
+    -------
+    str
+        The moment in words, with the time zone abbreviation for an aware moment; ``"never"``
+        for None.
+    """
+    if moment is None:
+        return "never"
+    text = f"{moment:%A} {moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    if _is_aware(moment) and moment.tzname():
+        text += f" {moment.tzname()}"
+    return text
+
+
+def _html_table(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
+    import html
+
+    cap = f"<caption style='text-align:left;font-weight:600'>{html.escape(caption)}</caption>"
+    body = "".join(
+        f"<tr><th style='text-align:left;padding:2px 14px 2px 0'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table class='itb-plan'>{cap if caption else ''}{body}</table>"
+
+
+# --------------------------------------------------------------------------------------------
+# Schedules
+# --------------------------------------------------------------------------------------------
+def _parse_step_time(name: str, text: object) -> int:
+    if not isinstance(text, str):
+        raise ValueError(f"{name} must be a time 'HH:MM', got {text!r}")
+    match = _STEP_TIME.match(text)
+    if match is None:
+        raise ValueError(f"{name} must be a time 'HH:MM', got {text!r}")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{name} must be a time of day from 00:00 to 23:59, got {text!r}")
+    return hours * 60 + minutes
+
+
+def _normalise_schedule(schedule: object) -> tuple[tuple[int, float], ...]:
+    """Check a schedule; return ((start minute of day, rate [mcg/day]), ...) sorted."""
+    if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
+        raise ValueError(
+            f"schedule must be a list of ('HH:MM', rate_mcg_per_day) steps, got {schedule!r}"
+        )
+    steps: list[tuple[int, float]] = []
+    seen: dict[int, str] = {}
+    for index, step in enumerate(schedule):
+        if isinstance(step, (str, bytes)) or not isinstance(step, Sequence) or len(step) != 2:
+            raise ValueError(
+                f"schedule[{index}] must be a pair ('HH:MM', rate_mcg_per_day), got {step!r}"
+            )
+        start = _parse_step_time(f"schedule[{index}] start", step[0])
+        rate = require_non_negative(f"schedule[{index}] rate_mcg_per_day", step[1])
+        if start in seen:
+            raise ValueError(
+                f"schedule[{index}] start {step[0]!r} repeats the start of another step "
+                f"({seen[start]!r})"
+            )
+        seen[start] = step[0]
+        steps.append((start, rate))
+    if not steps:
+        raise ValueError("schedule must have at least one step, got []")
+    steps.sort()
+    return tuple(steps)
+
+
+def parse_schedule(text: str) -> list[tuple[str, float]]:
+    """Read a flex schedule typed as text.
+
+    Parameters
+    ----------
+    text : str
+        Steps separated by ``;`` or new lines, each ``HH:MM rate`` or ``HH:MM=rate`` with the
+        rate in [mcg/day], for example ``"07:00 500; 22:00 300"``.
+
+    Returns
+    -------
+    list of (str, float)
+        ``[("07:00", 500.0), ("22:00", 300.0)]``: the form :func:`plan_refill` takes.
+
+    Raises
+    ------
+    ValueError
+        If a step cannot be read, naming the step and the text.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"schedule text must be a string, got {text!r}")
+    steps: list[tuple[str, float]] = []
+    for index, part in enumerate(p.strip() for p in re.split(r"[;\n]", text)):
+        if not part:
+            continue
+        pieces = part.replace("=", " ").replace(",", " ").split()
+        if len(pieces) != 2:
+            raise ValueError(f"schedule step {index + 1} must look like 'HH:MM rate', got {part!r}")
+        _parse_step_time(f"schedule step {index + 1} start", pieces[0])
+        try:
+            rate = float(pieces[1])
+        except ValueError:
+            raise ValueError(
+                f"schedule step {index + 1} rate_mcg_per_day must be a number, got {pieces[1]!r}"
+            ) from None
+        steps.append((pieces[0], rate))
+    if not steps:
+        raise ValueError(f"schedule must have at least one step, got {text!r}")
+    _normalise_schedule(steps)
+    return steps
+
+
+def format_schedule(schedule: Iterable[tuple[str, float]]) -> str:
+    """Write a schedule as text that :func:`parse_schedule` reads back (``"07:00 500; ..."``)."""
+    return "; ".join(f"{start} {rate:g}" for start, rate in schedule)
+
+
+def _hhmm(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+# --------------------------------------------------------------------------------------------
+# The exact model
+# --------------------------------------------------------------------------------------------
+class _Model:
+    """Exact volume model; times in minutes since the refill, volumes in mL (Fractions).
+
+    The pump clock reads ``offset`` minutes after its midnight at the refill and then runs in
+    elapsed time. Within one pump day the schedule gives a cumulative volume ``C(y)`` for
+    ``y`` in [0, 1440]; over many days ``G(x) = floor(x / 1440) * C(1440) + C(x mod 1440)``
+    and the volume delivered by the continuous rate after ``t`` minutes is
+    ``G(offset + t) - G(offset)``.
+    """
+
+    __slots__ = (
+        "_bolus_delivered",
+        "bolus_cum",
+        "bolus_t",
+        "bolus_v",
+        "bounds",
+        "cum",
+        "daily",
+        "fcum",
+        "fdaily",
+        "fill",
+        "g0",
+        "offset",
+        "rates",
+    )
+
+    def __init__(
+        self,
+        fill: Fraction,
+        concentration: Fraction,
+        steps: Sequence[tuple[int, Fraction]],
+        offset: Fraction,
+        boluses: Sequence[tuple[Fraction, Fraction]],
+    ) -> None:
+        self.fill = fill
+        self.offset = offset
+        # Segment boundaries within a pump day and the rate of each segment [mL/min].
+        last_rate = steps[-1][1]
+        bounds = [0]
+        rates = []
+        if steps[0][0] != 0:
+            rates.append(last_rate)  # the last step wraps past midnight
+        for start, rate in steps:
+            if start != 0:
+                bounds.append(start)
+            rates.append(rate)
+        bounds.append(_MINUTES_PER_DAY)
+        per_min = [r / (concentration * _MINUTES_PER_DAY) for r in rates]
+        cum = [Fraction(0)]
+        for i, rate in enumerate(per_min):
+            cum.append(cum[-1] + rate * (bounds[i + 1] - bounds[i]))
+        self.bounds = bounds
+        self.cum = cum
+        self.rates = per_min
+        self.daily = cum[-1]
+        self.g0 = self._g(offset)
+        self.bolus_t = [t for t, _ in boluses]
+        self.bolus_v = [v for _, v in boluses]
+        running = Fraction(0)
+        self.bolus_cum = []
+        for v in self.bolus_v:
+            running += v
+            self.bolus_cum.append(running)
+        self.fcum = [float(c) for c in cum]
+        self.fdaily = float(self.daily)
+        self._bolus_delivered: list[Fraction] | None = None
+
+    def _c(self, y: Fraction) -> Fraction:
+        """Volume delivered from pump midnight to minute ``y`` of the day, 0 <= y <= 1440."""
+        i = bisect_right(self.bounds, y) - 1
+        if i >= len(self.bounds) - 1:
+            return self.daily
+        return self.cum[i] + self.rates[i] * (y - self.bounds[i])
+
+    def _g(self, x: Fraction) -> Fraction:
+        days, y = divmod(x, _MINUTES_PER_DAY)
+        return days * self.daily + self._c(y)
+
+    def delivered(self, t: Fraction) -> Fraction:
+        """Volume delivered by the continuous rate in the first ``t`` minutes [mL]."""
+        return self._g(self.offset + t) - self.g0
+
+    def bolus_taken(self, t: Fraction) -> Fraction:
+        """Volume of the boluses given at or before ``t`` [mL]."""
+        n = bisect_right(self.bolus_t, t)
+        return self.bolus_cum[n - 1] if n else Fraction(0)
+
+    def volume(self, t: Fraction) -> Fraction:
+        """Remaining volume at ``t`` minutes [mL], never below zero."""
+        return max(Fraction(0), self.fill - self.delivered(t) - self.bolus_taken(t))
+
+    def _inverse(self, target: Fraction) -> Fraction | None:
+        """Smallest ``t >= 0`` with ``delivered(t) >= target``; None if never."""
+        if target <= 0:
+            return Fraction(0)
+        if self.daily == 0:
+            return None
+        goal = target + self.g0
+        days = math.ceil(goal / self.daily) - 1
+        rest = goal - days * self.daily  # in (0, daily]
+        j = bisect_left(self.cum, rest)  # cum[j - 1] < rest <= cum[j]
+        y = self.bounds[j - 1] + (rest - self.cum[j - 1]) / self.rates[j - 1]
+        return days * _MINUTES_PER_DAY + y - self.offset
+
+    def crossing(self, threshold: Fraction) -> Fraction | None:
+        """First moment [min] when the remaining volume is at or below ``threshold`` [mL]."""
+        if self._bolus_delivered is None:
+            self._bolus_delivered = [self.delivered(t) for t in self.bolus_t]
+        taken = Fraction(0)
+        for t_bolus, v_bolus, done in zip(
+            self.bolus_t, self.bolus_v, self._bolus_delivered, strict=True
+        ):
+            target = self.fill - taken - threshold
+            if done >= target:  # crossed by the continuous rate before (or at) this bolus
+                return self._inverse(target)
+            taken += v_bolus
+            if done >= target - v_bolus:  # the bolus itself takes the volume down
+                return t_bolus
+        return self._inverse(self.fill - taken - threshold)
+
+    # Float arrays for tables and plots (exact key points are added by the caller).
+    def curve(self, horizon: float, stop: float) -> tuple[Any, Any, Any]:
+        """Rate changes and boluses in (0, min(horizon, stop)) as float arrays.
+
+        Returns elapsed minutes, remaining volume [mL] (not clipped) and event codes
+        (:data:`_EVENTS`), unsorted; the refill point is included, the end point is not.
+        """
+        import numpy as np
+
+        end = min(horizon, stop)
+        fill, offset, g0 = float(self.fill), float(self.offset), float(self.g0)
+        bounds = np.asarray(self.bounds, dtype=float)
+        fcum = np.asarray(self.fcum)
+        frates = np.asarray([float(r) for r in self.rates])
+        bolus_t = np.asarray([float(t) for t in self.bolus_t])
+        bolus_cum = np.concatenate([[0.0], [float(v) for v in self.bolus_cum]])
+
+        def continuous(t: Any) -> Any:
+            x = offset + t
+            days = np.floor(x / _MINUTES_PER_DAY)
+            y = x - days * _MINUTES_PER_DAY
+            i = np.clip(np.searchsorted(bounds, y, side="right") - 1, 0, len(frates) - 1)
+            return fill - (days * self.fdaily + fcum[i] + frates[i] * (y - bounds[i]) - g0)
+
+        parts_t, parts_v, parts_k = [], [], []
+        inner = [i for i in range(len(self.rates)) if self.rates[i] != self.rates[i - 1]]
+        n_days = math.ceil((end + offset) / _MINUTES_PER_DAY) + 1 if end > 0 else 0
+        if inner and n_days * len(inner) > _MAX_CURVE_POINTS:
+            # Too many steps to draw one by one: sample at the refill's pump time each day
+            # (exact values at those moments; straight lines between them).
+            t = np.arange(1, n_days, dtype=float) * _MINUTES_PER_DAY
+            t = t[t < end]
+            parts_t.append(t)
+            parts_v.append(continuous(t) - bolus_cum[np.searchsorted(bolus_t, t, side="right")])
+            parts_k.append(np.full(len(t), 1))
+        elif inner and end > 0:
+            day = np.arange(n_days, dtype=float)[:, None]
+            idx = np.asarray(inner)
+            t = (day * _MINUTES_PER_DAY + bounds[idx][None, :] - offset).ravel()
+            g = (day * self.fdaily + fcum[idx][None, :]).ravel()
+            keep = (t > 0) & (t < end)
+            t, g = t[keep], g[keep]
+            taken = bolus_cum[np.searchsorted(bolus_t, t, side="right")]
+            parts_t.append(t)
+            parts_v.append(fill - (g - g0) - taken)
+            parts_k.append(np.full(len(t), 1))
+        if len(bolus_t):
+            tb = bolus_t[bolus_t < end]
+            cont = continuous(tb)
+            parts_t += [tb, tb]
+            parts_v += [
+                cont - bolus_cum[np.searchsorted(bolus_t, tb, side="left")],
+                cont - bolus_cum[np.searchsorted(bolus_t, tb, side="right")],
+            ]
+            parts_k += [np.full(len(tb), 2), np.full(len(tb), 3)]
+        parts_t.insert(0, np.zeros(1))
+        parts_v.insert(0, np.asarray([fill]))
+        parts_k.insert(0, np.zeros(1, dtype=int))
+        return np.concatenate(parts_t), np.concatenate(parts_v), np.concatenate(parts_k)
+
+    def fvolume(self, t: float) -> float:
+        """Remaining volume at ``t`` minutes, float arithmetic, not clipped [mL]."""
+        x = float(self.offset) + t
+        days, y = divmod(x, _MINUTES_PER_DAY)
+        i = min(bisect_right(self.bounds, y) - 1, len(self.rates) - 1)
+        c = self.fcum[i] + float(self.rates[i]) * (y - self.bounds[i])
+        n = bisect_right(self.bolus_t, t)
+        taken = float(self.bolus_cum[n - 1]) if n else 0.0
+        return float(self.fill) - (days * self.fdaily + c - float(self.g0)) - taken
+
+
+# --------------------------------------------------------------------------------------------
+# The plan
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RefillPlan:
+    """Result of :func:`plan_refill`: the numbers, the moments, and the volume over time.
+
+    Attributes
+    ----------
+    refill_at : datetime
+        Moment of the refill (a ``date`` input becomes naive midnight).
+    fill_volume_ml : float
+        Volume in the reservoir right after the refill [mL].
+    concentration_mcg_per_ml : float
+        Baclofen concentration [mcg/mL].
+    low_alarm_ml : float
+        Low-reservoir alarm volume [mL].
+    reservoir_ml : float or None
+        Reservoir size [mL], if given.
+    schedule : tuple of (str, float)
+        The 24-hour schedule, sorted: ``("HH:MM", rate [mcg/day])``. Simple continuous dosing is
+        one step ``("00:00", daily_dose_mcg)``.
+    boluses : tuple of (datetime, float)
+        Boluses sorted by time: (moment, dose [mcg]).
+    daily_dose_mcg : float
+        Continuous dose averaged over the 24-hour schedule [mcg/day], boluses excluded.
+    daily_volume_ml : float
+        Volume the continuous schedule takes per day [mL/day], boluses excluded.
+    bolus_volume_ml : float
+        Total volume of all boluses [mL].
+    days_to_low_alarm, days_to_empty : float or None
+        Exact elapsed time from the refill to the crossing [day]; None if never reached.
+    low_alarm_at, empty_at : datetime or None
+        The crossing moments, floored to the minute; None if never reached.
+    refill_due_at : datetime or None
+        The low-alarm moment, or ``refill_at + max_interval_days`` when that comes first.
+    refill_due_reason : str or None
+        ``"low-reservoir alarm"`` or ``"maximum interval"``.
+    max_interval_days : float or None
+        Longest interval allowed between refills [day], if given.
+    """
+
+    refill_at: datetime
+    fill_volume_ml: float
+    concentration_mcg_per_ml: float
+    low_alarm_ml: float
+    reservoir_ml: float | None
+    schedule: tuple[tuple[str, float], ...]
+    boluses: tuple[tuple[datetime, float], ...]
+    daily_dose_mcg: float
+    daily_volume_ml: float
+    bolus_volume_ml: float
+    days_to_low_alarm: float | None
+    days_to_empty: float | None
+    low_alarm_at: datetime | None
+    empty_at: datetime | None
+    refill_due_at: datetime | None
+    refill_due_reason: str | None
+    max_interval_days: float | None
+    _model: _Model = field(repr=False, compare=False)
+    _alarm_min: Fraction | None = field(repr=False, compare=False)
+    _empty_min: Fraction | None = field(repr=False, compare=False)
+
+    # -- moments ------------------------------------------------------------------------------
+    def _minutes_since_refill(self, when: object, name: str = "when") -> Fraction:
+        moment = _as_moment(name, when)
+        if _is_aware(moment) != _is_aware(self.refill_at):
+            raise ValueError(f"{name} ({when!r}) must be time-zone aware exactly when refill_at is")
+        minutes = _td_minutes(_elapsed(self.refill_at, moment))
+        if minutes < 0:
+            raise ValueError(f"{name} ({when!r}) is before refill_at ({self.refill_at!r})")
+        return minutes
+
+    def volume_at(self, when: date | datetime) -> float:
+        """Return the expected volume left in the reservoir at ``when`` [mL].
+
+        Parameters
+        ----------
+        when : date or datetime
+            A moment at or after the refill, naive or aware like ``refill_at``. A bolus given at
+            exactly ``when`` counts as taken.
+
+        Returns
+        -------
+        float
+            Remaining volume [mL], never below zero. This is the expected residual to compare
+            with the volume aspirated at the next refill (see :func:`residual_check`).
+        """
+        return float(self._model.volume(self._minutes_since_refill(when)))
+
+    def _moment(self, minutes: float | Fraction) -> datetime:
+        return _advance(self.refill_at, timedelta(minutes=float(minutes)))
+
+    # -- tables -------------------------------------------------------------------------------
+    def horizon_days(self) -> float:
+        """Return the default span of :meth:`volume_curve` [day].
+
+        Past empty (by 15 %, at least 7 days) to show the time with an empty pump; 90 days for a
+        stopped pump; at most :data:`MAX_HORIZON_DAYS` (20 years).
+        """
+        ends = [0.0]
+        if self.days_to_empty is not None:
+            ends.append(self.days_to_empty + max(7.0, 0.15 * self.days_to_empty))
+        else:
+            ends.append(90.0)
+        if self.refill_due_at is not None:
+            ends.append(_td_minutes(_elapsed(self.refill_at, self.refill_due_at)) / 1440 + 7)
+        return float(min(max(ends), MAX_HORIZON_DAYS))
+
+    def volume_curve(self, until_days: float | None = None) -> tuple[Any, Any, Any]:
+        """Volume over time as numpy arrays (the fast path for figures).
+
+        Parameters
+        ----------
+        until_days : float, optional
+            How far to run after the refill [day]; default :meth:`horizon_days`.
+
+        Returns
+        -------
+        elapsed_days : numpy.ndarray
+            Time since the refill of each point [day]: the refill, each rate change, each
+            bolus (twice: just before and just after), the low alarm, empty and the end.
+        volume_ml : numpy.ndarray
+            Remaining volume at each point [mL]; zero from empty on. Linear between points.
+        event : numpy.ndarray of str
+            ``refill``, ``rate change``, ``before bolus``, ``bolus``, ``low alarm``,
+            ``empty`` or ``end``.
+        """
+        import numpy as np
+
+        if until_days is None:
+            until_days = self.horizon_days()
+        until_days = require_positive("until_days", until_days)
+        horizon = until_days * _MINUTES_PER_DAY
+        empty = float(self._empty_min) if self._empty_min is not None else math.inf
+        t, v, k = self._model.curve(horizon, empty)
+        extra_t, extra_v, extra_k = [], [], []
+        if self._alarm_min is not None and float(self._alarm_min) <= horizon:
+            extra_t.append(float(self._alarm_min))
+            extra_v.append(self.low_alarm_ml)
+            extra_k.append(4)
+        if empty <= horizon:
+            extra_t.append(empty)
+            extra_v.append(0.0)
+            extra_k.append(5)
+        extra_t.append(horizon)
+        extra_v.append(max(0.0, self._model.fvolume(horizon)) if horizon < empty else 0.0)
+        extra_k.append(6)
+        t = np.concatenate([t, extra_t])
+        v = np.clip(np.concatenate([v, extra_v]), 0.0, None)
+        k = np.concatenate([k, np.asarray(extra_k, dtype=int)])
+        order = np.lexsort((np.asarray(_EVENT_ORDER)[k], t))
+        events = np.asarray(_EVENTS)[k[order]]
+        # The volume never rises; this also removes float noise along flat (zero-rate) steps.
+        volumes = np.minimum.accumulate(v[order])
+        return t[order] / _MINUTES_PER_DAY, volumes, events
+
+    def volume_table(self, until_days: float | None = None) -> pd.DataFrame:
+        """Volume over time as a table (the data behind the plots and the CSV export).
+
+        Parameters
+        ----------
+        until_days : float, optional
+            How far to run after the refill [day]; default :meth:`horizon_days`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``time`` (same kind as ``refill_at``: naive, or aware in its time zone),
+            ``elapsed_days`` [day], ``volume_ml`` [mL] and ``event`` (see
+            :meth:`volume_curve`). The volume is linear between rows.
+        """
+        import pandas as pd
+
+        days, volumes, events = self.volume_curve(until_days)
+        start = pd.Timestamp(self.refill_at)
+        times = start + pd.to_timedelta(days * 86_400_000_000, unit="us").round("us")
+        return pd.DataFrame(
+            {"time": times, "elapsed_days": days, "volume_ml": volumes, "event": events}
+        )
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """Return the headline numbers as (label, text) pairs, moments in words."""
+        if len(self.schedule) == 1:
+            dosing = f"simple continuous, {self.daily_dose_mcg:g} mcg/day"
+        else:
+            steps = ", ".join(f"from {start} {rate:g} mcg/day" for start, rate in self.schedule)
+            dosing = f"flex: {steps} (average {self.daily_dose_mcg:g} mcg/day)"
+        rows = [
+            ("Refill", moment_in_words(self.refill_at)),
+            (
+                "Fill volume",
+                f"{self.fill_volume_ml:g} mL of {self.concentration_mcg_per_ml:g} mcg/mL",
+            ),
+            ("Dosing", dosing),
+            ("Daily volume", f"{self.daily_volume_ml:.4g} mL/day"),
+        ]
+        if self.boluses:
+            rows.append(("Boluses", f"{len(self.boluses)}, {self.bolus_volume_ml:.4g} mL in all"))
+        days = "never" if self.days_to_low_alarm is None else f"{self.days_to_low_alarm:.2f} days"
+        empty_days = "never" if self.days_to_empty is None else f"{self.days_to_empty:.2f} days"
+        rows += [
+            (
+                f"Low-reservoir alarm ({self.low_alarm_ml:g} mL left)",
+                moment_in_words(self.low_alarm_at),
+            ),
+            ("Days to low alarm", days),
+            ("Empty", moment_in_words(self.empty_at)),
+            ("Days to empty", empty_days),
+        ]
+        if self.refill_due_reason == "maximum interval":
+            rows.append(("Refill due (maximum interval)", moment_in_words(self.refill_due_at)))
+        return rows
+
+    def _repr_html_(self) -> str:
+        return _html_table(self.summary_rows(), "Refill plan (education only)")
+
+    def summary(self) -> dict[str, Any]:
+        """Return the headline numbers as a dict (for tables and exports)."""
+        return {
+            "daily_dose_mcg": self.daily_dose_mcg,
+            "daily_volume_ml": self.daily_volume_ml,
+            "days_to_low_alarm": self.days_to_low_alarm,
+            "days_to_empty": self.days_to_empty,
+            "low_alarm_at": self.low_alarm_at,
+            "empty_at": self.empty_at,
+            "refill_due_at": self.refill_due_at,
+            "refill_due_reason": self.refill_due_reason,
+        }
+
+
+def _check_boluses(
+    boluses: object, refill_at: datetime
+) -> list[tuple[datetime, Fraction, float, float]]:
+    """Check boluses; return (moment, minutes since refill, dose [mcg], dose) sorted."""
+    if isinstance(boluses, (str, bytes)) or not isinstance(boluses, Iterable):
+        raise ValueError(f"boluses must be a list of (when, dose_mcg) pairs, got {boluses!r}")
+    out = []
+    aware = _is_aware(refill_at)
+    for index, pair in enumerate(boluses):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"boluses[{index}] must be a pair (when, dose_mcg), got {pair!r}")
+        when, dose = pair
+        if isinstance(when, timedelta):
+            moment = _advance(refill_at, when)
+        else:
+            moment = _as_moment(f"boluses[{index}] when", when)
+        if _is_aware(moment) != aware:
+            raise ValueError(
+                f"boluses[{index}] when ({when!r}) must be time-zone aware exactly when "
+                f"refill_at is"
+            )
+        minutes = _td_minutes(_elapsed(refill_at, moment))
+        if minutes < 0:
+            raise ValueError(
+                f"boluses[{index}] when ({when!r}) is before refill_at ({refill_at!r})"
+            )
+        dose_f = require_non_negative(f"boluses[{index}] dose_mcg", dose)
+        out.append((moment, minutes, dose_f, dose_f))
+    out.sort(key=lambda b: b[1])
+    return out
+
+
+def plan_refill(
+    *,
+    fill_volume_ml: float,
+    concentration_mcg_per_ml: float,
+    refill_at: date | datetime,
+    daily_dose_mcg: float | None = None,
+    schedule: Sequence[tuple[str, float]] | None = None,
+    boluses: Iterable[tuple[datetime | date | timedelta, float]] = (),
+    low_alarm_ml: float = DEFAULT_LOW_ALARM_ML,
+    reservoir_ml: float | None = None,
+    max_interval_days: float | None = None,
+) -> RefillPlan:
+    """Plan a refill: when the pump reaches its low-reservoir alarm, runs empty, is due.
+
+    Parameters
+    ----------
+    fill_volume_ml : float
+        Volume in the reservoir right after the refill [mL]; above ``low_alarm_ml``.
+    concentration_mcg_per_ml : float
+        Baclofen concentration in the reservoir [mcg/mL], for example 500 or 2000.
+    refill_at : date or datetime
+        Moment of the refill. A ``date`` is taken as midnight. Naive or time-zone aware; the
+        moments returned are of the same kind (naive datetimes for a ``date``).
+    daily_dose_mcg : float, optional
+        Simple continuous dose [mcg/day]. Give exactly one of this and ``schedule``.
+    schedule : list of (str, float), optional
+        Flex dosing: steps ``("HH:MM", rate_mcg_per_day)`` through the pump's 24-hour day; each
+        step runs until the next step's start and the last wraps past midnight. A rate is a dose
+        per day [mcg/day] delivered while its step runs.
+    boluses : list of (datetime or date or timedelta, float), optional
+        ``(when, dose_mcg)``: each bolus takes its volume at that moment [mcg]. ``when`` is a
+        moment (same kind as ``refill_at``) or a timedelta after the refill.
+    low_alarm_ml : float, default 2.0
+        Low-reservoir alarm volume [mL]. 2 mL is the SynchroMed manufacturer recommendation;
+        the Prometra refill date uses 3.0 mL (take it from ``data/pumps.csv``).
+    reservoir_ml : float, optional
+        Reservoir size [mL]; if given, the fill and alarm volumes must not exceed it.
+    max_interval_days : float, optional
+        Longest interval allowed between refills [day] (a clinic or stability policy; no
+        default number is given because none is established for baclofen).
+
+    Returns
+    -------
+    RefillPlan
+        ``daily_volume_ml``, ``days_to_low_alarm``, ``days_to_empty``, ``low_alarm_at``,
+        ``empty_at``, ``refill_due_at``, :meth:`RefillPlan.volume_at` and
+        :meth:`RefillPlan.volume_table`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the value: a non-finite or negative number, zero
+        concentration, a fill above ``reservoir_ml`` or not above ``low_alarm_ml``, both or
+        neither of ``daily_dose_mcg`` and ``schedule``, a malformed or negative schedule step,
+        a bolus before the refill or of the other time-zone kind.
+
+    Notes
+    -----
+    * Exactness: numbers are read as the decimals typed (``20.2`` is 202/10) and the volume is
+      integrated exactly with fractions: the rate is constant between schedule steps and each
+      bolus is an instant drop. The crossing moment is solved exactly inside its segment, then
+      **floored to the minute**, so ``low_alarm_at`` and ``empty_at`` are never later than the
+      true moment. ``days_to_low_alarm`` and ``days_to_empty`` are the exact (unrounded)
+      elapsed times.
+    * A crossing is the first moment the remaining volume is at or below the threshold. A bolus
+      that takes the volume below the threshold sets the crossing at the bolus moment.
+    * Time runs as elapsed time. The schedule follows the pump's clock, which reads the wall
+      clock time of ``refill_at`` at the refill and then advances in elapsed hours. For a
+      time-zone aware ``refill_at`` the returned moments are true moments shown in its time
+      zone: after a daylight-saving change the wall clock differs by an hour from the pump's
+      clock, and a step that starts at 07:00 on the pump shows as 06:00 or 08:00.
+    * Boluses are not part of ``daily_volume_ml``: they add their volume at their moments.
+    * A stopped pump (all rates zero and no bolus reaching the threshold) never alarms:
+      ``low_alarm_at``, ``empty_at`` and the days are None; ``refill_due_at`` is None unless
+      ``max_interval_days`` is given.
+    * The pump does not deliver the full dose once nearly empty, and sensitive patients have
+      had withdrawal with more than 2 mL left, so the empty moment is the latest moment, not a
+      safe one. This model is for education, not for programming a real pump.
+
+    References
+    ----------
+    ``itb-edu-authors`` (the arithmetic, worked examples); ``neurosurgery-2004-residual-volume``
+    (2 mL default alarm volume); ``prometra-ptc-guide`` (3.0 mL refill volume).
+
+    Examples
+    --------
+    Author-derived teaching example: 20 mL of 500 mcg/mL at 100 mcg/day uses 0.2 mL/day, so
+    the 2 mL alarm comes after 18 / 0.2 = 90 days and the pump is empty after 100 days.
+
+    >>> from datetime import date
+    >>> plan = plan_refill(fill_volume_ml=20, concentration_mcg_per_ml=500,
+    ...                    daily_dose_mcg=100, refill_at=date(2026, 1, 5))
+    >>> plan.daily_volume_ml, plan.days_to_low_alarm, plan.low_alarm_at
+    (0.2, 90.0, datetime.datetime(2026, 4, 5, 0, 0))
+    """
+    # -- checks ------------------------------------------------------------------------------
+    fill = require_non_negative("fill_volume_ml", fill_volume_ml)
+    concentration = require_positive("concentration_mcg_per_ml", concentration_mcg_per_ml)
+    alarm = require_non_negative("low_alarm_ml", low_alarm_ml)
+    if reservoir_ml is not None:
+        reservoir = require_positive("reservoir_ml", reservoir_ml)
+        if fill > reservoir:
+            raise ValueError(
+                f"fill_volume_ml ({fill_volume_ml!r}) is more than reservoir_ml "
+                f"({reservoir_ml!r}): never overfill a reservoir"
+            )
+        if alarm > reservoir:
+            raise ValueError(
+                f"low_alarm_ml ({low_alarm_ml!r}) is more than reservoir_ml ({reservoir_ml!r})"
+            )
+    else:
+        reservoir = None
+    if fill <= alarm:
+        raise ValueError(
+            f"fill_volume_ml ({fill_volume_ml!r}) must be above low_alarm_ml "
+            f"({low_alarm_ml!r}): the pump would alarm at once"
+        )
+    if (daily_dose_mcg is None) == (schedule is None):
+        raise ValueError(
+            "give exactly one of daily_dose_mcg and schedule, got "
+            f"daily_dose_mcg={daily_dose_mcg!r} and schedule={schedule!r}"
+        )
+    if daily_dose_mcg is not None:
+        steps = ((0, require_non_negative("daily_dose_mcg", daily_dose_mcg)),)
+    else:
+        steps = _normalise_schedule(schedule)
+    max_interval = None
+    if max_interval_days is not None:
+        max_interval = require_positive("max_interval_days", max_interval_days)
+    start = _as_moment("refill_at", refill_at)
+    checked_boluses = _check_boluses(boluses, start)
+
+    # -- exact model --------------------------------------------------------------------------
+    conc_q = _exact(concentration)
+    steps_q = [(s, _exact(r)) for s, r in steps]
+    bolus_q = [(m, _exact(d) / conc_q) for _, m, d, _ in checked_boluses]
+    wall = start.time()
+    offset = Fraction(wall.hour * 60 + wall.minute) + Fraction(
+        wall.second * 1_000_000 + wall.microsecond, 60_000_000
+    )
+    model = _Model(_exact(fill), conc_q, steps_q, offset, bolus_q)
+    alarm_min = model.crossing(_exact(alarm))
+    empty_min = model.crossing(Fraction(0))
+
+    def moment(minutes: Fraction | None) -> datetime | None:
+        if minutes is None:
+            return None
+        try:
+            return _floor_minute(_advance(start, _minutes_td(minutes)))
+        except OverflowError:
+            raise ValueError(
+                f"the dose is too low for this fill: fill_volume_ml={fill_volume_ml!r} would "
+                f"last about {float(minutes) / _MINUTES_PER_DAY:.3g} days, past the year 9999"
+            ) from None
+
+    low_alarm_at = moment(alarm_min)
+    empty_at = moment(empty_min)
+    refill_due_at, reason = low_alarm_at, ("low-reservoir alarm" if alarm_min is not None else None)
+    if max_interval is not None:
+        cap_min = _exact(max_interval) * _MINUTES_PER_DAY
+        if alarm_min is None or cap_min < alarm_min:
+            refill_due_at, reason = moment(cap_min), "maximum interval"
+    daily_volume = model.daily  # mL per pump day
+    daily_dose = daily_volume * conc_q
+    return RefillPlan(
+        refill_at=start,
+        fill_volume_ml=fill,
+        concentration_mcg_per_ml=concentration,
+        low_alarm_ml=alarm,
+        reservoir_ml=reservoir,
+        schedule=tuple((_hhmm(s), r) for s, r in steps),
+        boluses=tuple((m, d) for m, _, d, _ in checked_boluses),
+        daily_dose_mcg=float(daily_dose),
+        daily_volume_ml=float(daily_volume),
+        bolus_volume_ml=float(sum((v for _, v in bolus_q), Fraction(0))),
+        days_to_low_alarm=None if alarm_min is None else float(alarm_min / _MINUTES_PER_DAY),
+        days_to_empty=None if empty_min is None else float(empty_min / _MINUTES_PER_DAY),
+        low_alarm_at=low_alarm_at,
+        empty_at=empty_at,
+        refill_due_at=refill_due_at,
+        refill_due_reason=reason,
+        max_interval_days=max_interval,
+        _model=model,
+        _alarm_min=alarm_min,
+        _empty_min=empty_min,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Refill visit: residual check
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResidualCheck:
+    """Result of :func:`residual_check`.
+
+    Attributes
+    ----------
+    expected_ml : float
+        Volume the plan expects in the reservoir at the visit [mL].
+    aspirated_ml : float
+        Volume drawn back from the reservoir at the visit [mL].
+    gap_ml : float
+        ``aspirated_ml - expected_ml`` [mL]: positive means more came back than expected
+        (drug not delivered, or a pocket fill last time); negative means less (over-delivery,
+        a leak, or the pump ran faster than programmed).
+    flag_ml : float
+        Gap above which the refill is flagged for the pump size [mL].
+    flagged : bool
+        True when ``abs(gap_ml) > flag_ml``.
+    message : str
+        Plain-words verdict.
+    """
+
+    expected_ml: float
+    aspirated_ml: float
+    gap_ml: float
+    flag_ml: float
+    flagged: bool
+    message: str
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("Expected residual", f"{self.expected_ml:.2f} mL"),
+            ("Aspirated", f"{self.aspirated_ml:.2f} mL"),
+            ("Gap", f"{self.gap_ml:+.2f} mL (flag above {self.flag_ml:g} mL)"),
+            ("Verdict", self.message),
+        ]
+        return _html_table(rows, "Refill-visit residual check")
+
+
+def residual_check(
+    plan: RefillPlan,
+    *,
+    aspirated_ml: float,
+    at: date | datetime,
+    residual_gap_flag_ml: float,
+) -> ResidualCheck:
+    """Compare the aspirated residual at a refill visit with the expected residual.
+
+    Parameters
+    ----------
+    plan : RefillPlan
+        The plan made at the previous refill.
+    aspirated_ml : float
+        Volume drawn back from the reservoir at this visit [mL].
+    at : date or datetime
+        Moment of this visit (same kind as ``plan.refill_at``).
+    residual_gap_flag_ml : float
+        Flag threshold for the pump size [mL]: 1 mL for a 20 mL pump, 2 mL for a 40 mL pump
+        (Maino et al. 2017); take it from ``data/pumps.csv`` (``residual_gap_flag_ml``).
+
+    Returns
+    -------
+    ResidualCheck
+        Expected and aspirated volume, the gap and whether it is flagged.
+
+    Raises
+    ------
+    ValueError
+        If ``aspirated_ml`` is negative or not finite, if it is more than the reservoir size,
+        if ``residual_gap_flag_ml`` is not positive, or if ``at`` is before the refill.
+
+    Notes
+    -----
+    The gap is flagged when it is strictly greater than the threshold. A flagged gap is a red
+    flag to investigate before refilling (pocket fill, catheter or pump problem), not a
+    diagnosis.
+
+    References
+    ----------
+    ``maino-2017-pocket-fill`` (gap thresholds); ``itb-edu-authors`` (worked examples).
+    """
+    aspirated = require_non_negative("aspirated_ml", aspirated_ml)
+    flag = require_positive("residual_gap_flag_ml", residual_gap_flag_ml)
+    if plan.reservoir_ml is not None and aspirated > plan.reservoir_ml:
+        raise ValueError(
+            f"aspirated_ml ({aspirated_ml!r}) is more than reservoir_ml ({plan.reservoir_ml!r})"
+        )
+    expected_q = plan._model.volume(plan._minutes_since_refill(at, "at"))
+    gap_q = _exact(aspirated) - expected_q
+    flagged = abs(gap_q) > _exact(flag)
+    expected = float(expected_q)
+    gap = float(gap_q)
+    if flagged:
+        direction = "more" if gap > 0 else "less"
+        message = (
+            f"Flag: {abs(gap):.2f} mL {direction} than the expected {expected:.2f} mL came "
+            f"back, above the {flag:g} mL threshold for this pump. Stop and investigate before "
+            "refilling."
+        )
+    else:
+        message = (
+            f"Within limits: the aspirated {aspirated:.2f} mL is {abs(gap):.2f} mL from the "
+            f"expected {expected:.2f} mL (threshold {flag:g} mL)."
+        )
+    return ResidualCheck(expected, aspirated, gap, flag, flagged, message)
+
+
+# --------------------------------------------------------------------------------------------
+# Changing concentration at a refill
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConcentrationChange:
+    """Result of :func:`concentration_change`.
+
+    Attributes
+    ----------
+    old_plan, new_plan : RefillPlan
+        The plan with the old and with the new concentration, same dose and fill.
+    interval_ratio : float
+        ``new days to alarm / old days to alarm`` (equals the concentration ratio for a
+        continuous dose without boluses).
+    extra_days_to_alarm : float
+        New minus old days to the low alarm [day].
+    old_volume_rate_ml_per_day, new_volume_rate_ml_per_day : float
+        Volume pumped per day before and after [mL/day].
+    dead_space_ml : float or None
+        Volume of old drug still in the pump tubing and catheter [mL], if given.
+    delay_days : float or None
+        Time the new drug takes to reach the catheter tip without a bridge bolus [day].
+    dose_during_delay_mcg_per_day : float or None
+        Dose actually delivered during that delay [mcg/day]: the old drug pushed at the new
+        volume rate.
+    explanation : str
+        Why a bridge bolus must be programmed, in plain words.
+    """
+
+    old_plan: RefillPlan
+    new_plan: RefillPlan
+    interval_ratio: float
+    extra_days_to_alarm: float
+    old_volume_rate_ml_per_day: float
+    new_volume_rate_ml_per_day: float
+    dead_space_ml: float | None
+    delay_days: float | None
+    dose_during_delay_mcg_per_day: float | None
+    explanation: str
+
+    def _repr_html_(self) -> str:
+        old, new = self.old_plan, self.new_plan
+        rows = [
+            (
+                "Concentration",
+                f"{old.concentration_mcg_per_ml:g} → {new.concentration_mcg_per_ml:g} mcg/mL",
+            ),
+            (
+                "Volume pumped per day",
+                f"{self.old_volume_rate_ml_per_day:.4g} → {self.new_volume_rate_ml_per_day:.4g}"
+                " mL/day",
+            ),
+            (
+                "Days to low alarm",
+                f"{old.days_to_low_alarm or 0:.1f} → {new.days_to_low_alarm or 0:.1f} days "
+                f"({self.interval_ratio:.3g} times as long)",
+            ),
+        ]
+        if self.delay_days is not None and self.dose_during_delay_mcg_per_day is not None:
+            rows.append(
+                (
+                    "Without a bridge bolus",
+                    f"{self.dose_during_delay_mcg_per_day:.4g} mcg/day instead of "
+                    f"{old.daily_dose_mcg:g} for about {self.delay_days:.2f} days",
+                )
+            )
+        rows.append(("Why a bridge bolus", self.explanation))
+        return _html_table(rows, "Changing the concentration at a refill")
+
+
+def concentration_change(
+    *,
+    old_concentration_mcg_per_ml: float,
+    new_concentration_mcg_per_ml: float,
+    daily_dose_mcg: float,
+    fill_volume_ml: float,
+    refill_at: date | datetime,
+    low_alarm_ml: float = DEFAULT_LOW_ALARM_ML,
+    reservoir_ml: float | None = None,
+    dead_space_ml: float | None = None,
+) -> ConcentrationChange:
+    """Show the effect of a concentration change at a refill: interval and bridge bolus.
+
+    Parameters
+    ----------
+    old_concentration_mcg_per_ml, new_concentration_mcg_per_ml : float
+        Concentration before and after the refill [mcg/mL].
+    daily_dose_mcg : float
+        Prescribed continuous dose, unchanged [mcg/day]; must be above zero.
+    fill_volume_ml : float
+        Volume in the reservoir after the refill [mL].
+    refill_at : date or datetime
+        Moment of the refill.
+    low_alarm_ml : float, default 2.0
+        Low-reservoir alarm volume [mL].
+    reservoir_ml : float, optional
+        Reservoir size [mL].
+    dead_space_ml : float, optional
+        Volume of old drug between the reservoir and the catheter tip [mL]. For a Prometra
+        catheter it is the implanted length [cm] times 0.0026 mL/cm; the SynchroMed internal
+        volume is not given here (not verified).
+
+    Returns
+    -------
+    ConcentrationChange
+        Both plans, the change in interval, and (with ``dead_space_ml``) the delay and the
+        dose actually delivered while the old drug clears.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the value, as in :func:`plan_refill`; also if
+        ``daily_dose_mcg`` is zero or ``dead_space_ml`` is negative.
+
+    Notes
+    -----
+    The pump is reprogrammed for the new concentration, so it moves a different volume per
+    day, but the tubing and catheter still hold the old solution. After a rise in
+    concentration the pump moves less volume, so the old, weaker drug trickles out and the
+    patient is underdosed (withdrawal risk) until the new drug reaches the tip; after a fall,
+    the old, stronger drug is pushed faster and the patient is overdosed. The dosing
+    best-practice panel says a bridge bolus must be programmed when the concentration changes;
+    it carries the patient across the change until the new drug reaches the catheter tip. How
+    it is set is the manufacturer's procedure, not part of this course. Author-derived teaching
+    model: a plug of old drug moving at the new volume rate, with no mixing.
+
+    References
+    ----------
+    ``saulino-2016-dosing`` (bridge bolus when the concentration changes);
+    ``prometra-ii-ifu`` (0.0026 mL/cm);
+    ``itb-edu-authors`` (the model and worked numbers).
+    """
+    dose = require_positive("daily_dose_mcg", daily_dose_mcg)
+    common = dict(
+        fill_volume_ml=fill_volume_ml,
+        daily_dose_mcg=dose,
+        refill_at=refill_at,
+        low_alarm_ml=low_alarm_ml,
+        reservoir_ml=reservoir_ml,
+    )
+    old = plan_refill(concentration_mcg_per_ml=old_concentration_mcg_per_ml, **common)
+    new = plan_refill(concentration_mcg_per_ml=new_concentration_mcg_per_ml, **common)
+    old_rate = old.daily_volume_ml
+    new_rate = new.daily_volume_ml
+    delay = dose_during = dead = None
+    if dead_space_ml is not None:
+        dead = require_non_negative("dead_space_ml", dead_space_ml)
+        delay = float(_exact(dead) / (_exact(dose) / _exact(new.concentration_mcg_per_ml)))
+        dose_during = float(
+            _exact(old.concentration_mcg_per_ml)
+            * _exact(dose)
+            / _exact(new.concentration_mcg_per_ml)
+        )
+    old_days = float(old.days_to_low_alarm or 0.0)
+    new_days = float(new.days_to_low_alarm or 0.0)
+    ratio = new_days / old_days
+    old_c, new_c = old.concentration_mcg_per_ml, new.concentration_mcg_per_ml
+    if new_c > old_c:
+        effect = (
+            f"The pump now moves {new_rate:.3g} mL/day instead of {old_rate:.3g} mL/day, so the "
+            f"old {old_c:g} mcg/mL drug left in the tubing and catheter reaches the patient at "
+            f"only {old_c / new_c:.0%} of the prescribed dose until the new drug arrives: "
+            "underdose and a risk of withdrawal."
+        )
+    elif new_c < old_c:
+        effect = (
+            f"The pump now moves {new_rate:.3g} mL/day instead of {old_rate:.3g} mL/day, so the "
+            f"old {old_c:g} mcg/mL drug left in the tubing and catheter reaches the patient at "
+            f"{old_c / new_c:.0%} of the prescribed dose until the new drug arrives: overdose."
+        )
+    else:
+        effect = "The concentration does not change, so no bridge bolus is needed."
+    if delay is not None and new_c != old_c:
+        effect += f" With {dead:g} mL of old drug in the line, that lasts about {delay:.1f} days."
+    explanation = effect
+    if new_c != old_c:
+        explanation += (
+            " A bridge bolus must be programmed at the refill: it carries the patient across the "
+            "change, so the old drug in the line is not given at the wrong dose while the new "
+            "concentration makes its way to the catheter tip."
+        )
+    return ConcentrationChange(
+        old_plan=old,
+        new_plan=new,
+        interval_ratio=ratio,
+        extra_days_to_alarm=new_days - old_days,
+        old_volume_rate_ml_per_day=old_rate,
+        new_volume_rate_ml_per_day=new_rate,
+        dead_space_ml=dead,
+        delay_days=delay,
+        dose_during_delay_mcg_per_day=dose_during,
+        explanation=explanation,
+    )

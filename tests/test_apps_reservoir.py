@@ -1,0 +1,354 @@
+"""Tests for itb_edu.apps.reservoir, without a browser: set a control, read figure and text."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+
+from itb_edu.apps import reservoir as sim
+from itb_edu.apps.reservoir import (
+    PRESETS,
+    compare_app,
+    download_link,
+    headline_html,
+    parse_boluses,
+    simulator_app,
+)
+from itb_edu.figures.reservoir import TRACE_NAMES
+from itb_edu.reservoir import plan_refill
+
+
+def _trace(fig, name):
+    (trace,) = [t for t in fig.data if t.name == name]
+    return trace
+
+
+@pytest.fixture
+def app():
+    return simulator_app()
+
+
+def test_initial_state(app):
+    # SynchroMed II 20 mL first: alarm 2 mL from the pump table. 150 mcg/day at 500 mcg/mL =
+    # 0.3 mL/day; 18 / 0.3 = 60 days from Mon 5 Jan 09:00 -> Fri 6 Mar 09:00; book Tue 3 Mar.
+    assert app.controls["pump"].value == "synchromed-ii-20"
+    assert app.controls["alarm_volume"].value == 2.0
+    assert app.plan.days_to_low_alarm == 60.0
+    text = app.headline.value
+    assert "0.300 mL/day" in text
+    assert "60.0 days" in text
+    assert "Friday 6 March 2026 at 09:00" in text
+    assert "Tuesday 3 March 2026" in text
+    assert tuple(t.name for t in app.figure.data) == TRACE_NAMES
+    assert _trace(app.figure, "Low alarm").x == (datetime(2026, 3, 6, 9, 0),)
+    assert all(m.value == "" for k, m in app.messages.items() if k != "pump")
+
+
+def test_changing_the_dose_updates_figure_and_headline(app):
+    app.controls["daily_dose"].value = 300
+    # 0.6 mL/day: 30 days -> Wed 4 Feb 09:00; empty 20 / 0.6 = 33 1/3 days -> 7 Feb 17:00.
+    assert _trace(app.figure, "Low alarm").x == (datetime(2026, 2, 4, 9, 0),)
+    assert _trace(app.figure, "Empty").x == (datetime(2026, 2, 7, 17, 0),)
+    assert "Wednesday 4 February 2026 at 09:00" in app.headline.value
+    assert "30.0 days" in app.headline.value
+
+
+def test_concentration_and_refill_time(app):
+    app.controls["concentration"].value = 2000.0
+    app.controls["refill_time"].value = "14:30"
+    # 0.075 mL/day: 240 days from 5 Jan 14:30 -> 2 Sep 14:30.
+    assert app.plan.low_alarm_at == datetime(2026, 9, 2, 14, 30)
+    assert "Wednesday 2 September 2026 at 14:30" in app.headline.value
+
+
+def test_bad_value_shows_message_and_keeps_last_result(app):
+    before_x = _trace(app.figure, "Low alarm").x
+    before_headline = app.headline.value
+    app.controls["fill_volume"].value = 25  # above the 20 mL reservoir
+    message = app.messages["fill_volume"].value
+    assert "fill volume (25.0) is more than reservoir size (20.0)" in message
+    assert "Traceback" not in message
+    assert "last valid result" in app.status.value
+    assert app.controls["fill_volume"].value == 25  # the entry is kept
+    assert app.plan.fill_volume_ml == 20.0
+    assert _trace(app.figure, "Low alarm").x == before_x
+    assert app.headline.value == before_headline
+    app.controls["fill_volume"].value = 15
+    assert app.messages["fill_volume"].value == ""
+    assert app.status.value == ""
+    # 13 / 0.3 = 43 1/3 days -> 17 Feb 17:00.
+    assert _trace(app.figure, "Low alarm").x == (datetime(2026, 2, 17, 17, 0),)
+
+
+@pytest.mark.parametrize(
+    ("control", "value", "expected"),
+    [
+        ("daily_dose", -10, "daily dose must not be negative, got -10.0"),
+        ("alarm_volume", -1, "alarm volume must not be negative"),
+        ("alarm_volume", 25, "alarm volume (25.0) is more than reservoir size (20.0)"),
+        ("refill_time", "9h", "Type the refill time as HH:MM"),
+        ("refill_time", "25:00", "Type the refill time as HH:MM"),
+        ("refill_date", None, "Choose a refill date."),
+    ],
+)
+def test_bad_values_per_control(app, control, value, expected):
+    plan = app.plan
+    app.controls[control].value = value
+    assert expected in app.messages[control].value
+    assert app.plan is plan
+
+
+def test_dose_too_low_is_reported_beside_the_dose(app):
+    app.controls["daily_dose"].value = 0.00001
+    assert "the dose is too low for this fill" in app.messages["daily_dose"].value
+    assert app.plan.daily_dose_mcg == 150.0
+
+
+def test_fill_equal_to_alarm_is_reported_beside_fill(app):
+    app.controls["fill_volume"].value = 2
+    assert "must be above alarm volume" in app.messages["fill_volume"].value
+
+
+def test_flex_preset_and_editable_steps(app):
+    app.controls["preset"].value = "Day/night flex"
+    assert app.controls["daily_dose"].disabled
+    assert not app.controls["schedule"].disabled
+    # 07:00-21:00 at 300 (14 h), 21:00-07:00 at 600 (10 h): (4200 + 6000) / 24 = 425 mcg/day.
+    assert app.plan.daily_dose_mcg == pytest.approx(425)
+    assert "425 mcg/day" in app.headline.value
+    app.controls["schedule"].value = "00:00 240; 12:00 480"
+    # 12 h at 240 + 12 h at 480 = 360 mcg/day.
+    assert app.plan.daily_dose_mcg == pytest.approx(360)
+    app.controls["schedule"].value = "07:00 lots"
+    assert "must be a number, got &#x27;lots&#x27;" in app.messages["schedule"].value
+    assert app.plan.daily_dose_mcg == pytest.approx(360)
+    assert app.controls["schedule"].value == "07:00 lots"
+
+
+def test_bolus_preset_and_bad_bolus_line(app):
+    app.controls["preset"].value = "Simple continuous with boluses"
+    assert [b[0] for b in app.plan.boluses] == [
+        datetime(2026, 1, 12, 8, 0),
+        datetime(2026, 1, 19, 8, 0),
+        datetime(2026, 1, 26, 8, 0),
+    ]
+    # 3 x 50 mcg = 0.3 mL: (18 - 0.3) / 0.3 = 59 days -> 5 Mar 09:00.
+    assert app.plan.low_alarm_at == datetime(2026, 3, 5, 9, 0)
+    assert "0.300 mL in all" in app.headline.value
+    app.controls["boluses"].value = "next tuesday 50"
+    assert "bolus line 1 must look like" in app.messages["boluses"].value
+    app.controls["boluses"].value = "2025-01-01 08:00 50"
+    assert (
+        "bolus 1 when (2025-01-01 08:00) is before refill date (2026-01-05 09:00)"
+        in app.messages["boluses"].value
+    )
+
+
+def test_pump_choice_takes_thresholds_from_the_data(app):
+    app.controls["pump"].value = "synchromed-ii-40"
+    app.controls["fill_volume"].value = 40
+    assert app.plan.reservoir_ml == 40.0
+    # 38 / 0.3 = 126 2/3 days.
+    assert app.plan.days_to_low_alarm == pytest.approx(126 + 2 / 3)
+    app.controls["fill_volume"].value = 20
+    app.controls["pump"].value = "prometra-ii-20"
+    assert app.controls["alarm_volume"].value == 3.0
+    assert "prometra-refill-date-rule" in app.messages["pump"].value
+    # (20 - 3) / 0.3 = 56 2/3 days.
+    assert app.plan.days_to_low_alarm == pytest.approx(56 + 2 / 3)
+
+
+def test_margin_changes_the_refill_by_date(app):
+    app.controls["margin_days"].value = 5
+    # Alarm Fri 6 Mar - 5 days = Sun 1 Mar -> Fri 27 Feb.
+    assert "Friday 27 February 2026" in app.headline.value
+
+
+def _payload(link_html: str, filename: str) -> bytes:
+    match = re.search(
+        rf'download="{re.escape(filename)}" href="data:[^;]+;base64,([^"]+)"', link_html
+    )
+    assert match is not None
+    return base64.b64decode(match.group(1))
+
+
+def test_export_links_carry_the_files(app):
+    assert app.exports.value == ""
+    app.export_button.click()
+    ics = Calendar.from_ical(_payload(app.exports.value, "pump_alarm_date.ics"))
+    alarm_event, visit = ics.walk("VEVENT")
+    assert alarm_event.get("dtstart").dt == date(2026, 3, 6)
+    assert "low-reservoir alarm date" in str(alarm_event.get("summary"))
+    assert visit.get("dtstart").dt == date(2026, 3, 3)
+    assert alarm_event.walk("VALARM")
+    table = pd.read_csv(io.BytesIO(_payload(app.exports.value, "reservoir_volume.csv")))
+    assert list(table.columns) == ["time", "elapsed_days", "volume_ml", "event"]
+    assert list(table["event"]) == ["refill", "low alarm", "empty", "end"]
+    # A new result clears stale links.
+    app.controls["daily_dose"].value = 200
+    assert app.exports.value == ""
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_gives_a_valid_plan(app, preset):
+    app.controls["preset"].value = preset
+    assert app.status.value == ""
+    assert all(m.value == "" for k, m in app.messages.items() if k != "pump")
+    assert app.plan.low_alarm_at is not None
+
+
+def test_parse_boluses():
+    refill = datetime(2026, 1, 5, 9, 0)
+    assert parse_boluses("day 0 9:00 25\n\n2026-02-01 18:30 50", refill) == [
+        (datetime(2026, 1, 5, 9, 0), 25.0),
+        (datetime(2026, 2, 1, 18, 30), 50.0),
+    ]
+    with pytest.raises(ValueError, match=r"bolus line 1 has a date, time or dose that cannot"):
+        parse_boluses("2026-02-30 08:00 50", refill)
+    with pytest.raises(ValueError, match=r"bolus line 2 must look like"):
+        parse_boluses("day 1 08:00 5\nlater", refill)
+
+
+def test_download_link():
+    link = download_link(b"hello", "a b.txt", "text/plain", "Get <it>")
+    assert link == (
+        '<a download="a b.txt" href="data:text/plain;base64,aGVsbG8=" target="_blank">'
+        "Get &lt;it&gt;</a>"
+    )
+
+
+def test_headline_for_stopped_pump():
+    plan = plan_refill(
+        fill_volume_ml=20,
+        concentration_mcg_per_ml=500,
+        daily_dose_mcg=0,
+        refill_at=date(2026, 1, 5),
+    )
+    assert "never: the pump delivers nothing" in headline_html(plan)
+
+
+# --------------------------------------------------------------------------------------------
+# Compare app
+# --------------------------------------------------------------------------------------------
+def test_compare_app_side_by_side():
+    cmp = compare_app()
+    # 400 mcg/day: 0.8 mL/day -> 22.5 days; 0.2 mL/day -> 90 days.
+    assert [p.days_to_low_alarm for p in cmp.plans] == [22.5, 90.0]
+    assert "22.5 days" in cmp.headline.value
+    assert "90.0 days" in cmp.headline.value
+    assert [a.text for a in cmp.figure.layout.annotations] == [
+        "A: 500 mcg/mL",
+        "B: 2000 mcg/mL",
+    ]
+    cmp.controls["concentration_b"].value = 1000.0
+    assert cmp.plans[1].days_to_low_alarm == 45.0
+    assert cmp.figure.layout.annotations[1].text == "B: 1000 mcg/mL"
+    right_alarm = [t for t in cmp.figure.data if t.name.endswith(": Low alarm")][1]
+    # 5 Jan 09:00 + 45 days = 19 Feb 09:00.
+    assert right_alarm.x == (datetime(2026, 2, 19, 9, 0),)
+
+
+def test_compare_app_bad_value_keeps_pair():
+    cmp = compare_app()
+    plans = cmp.plans
+    cmp.controls["fill_volume"].value = 1
+    assert "fill volume (1.0) must be above alarm volume" in cmp.messages["fill_volume"].value
+    assert cmp.plans is plans
+    assert "last valid result" in cmp.status.value
+    cmp.controls["daily_dose"].value = -1
+    assert cmp.controls["fill_volume"].value == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Short notebook calls
+# --------------------------------------------------------------------------------------------
+def test_when_reads_text_and_dates():
+    assert sim.when("2026-01-05") == datetime(2026, 1, 5)
+    assert sim.when("2026-01-05 09:30") == datetime(2026, 1, 5, 9, 30)
+    assert sim.when(date(2026, 1, 5)) == datetime(2026, 1, 5)
+    with pytest.raises(ValueError, match=r"moment must be an ISO date or date and time, got 'x'"):
+        sim.when("x")
+
+
+def test_plan_with_text_schedule_and_boluses():
+    plan = sim.plan(
+        "2026-03-02 20:00",
+        fill_volume_ml=9.5,
+        concentration_mcg_per_ml=500,
+        schedule="22:00 720; 06:00 240",
+    )
+    # Hand-computed in test_reservoir: alarm 12 Mar 02:20; empty needs 9.5 mL -> 14 Mar 15:00.
+    assert plan.low_alarm_at == datetime(2026, 3, 12, 2, 20)
+    assert plan.empty_at == datetime(2026, 3, 14, 15, 0)
+    bolus = sim.plan(
+        "2026-01-05 09:00",
+        fill_volume_ml=20,
+        concentration_mcg_per_ml=500,
+        daily_dose_mcg=100,
+        boluses="day 10 12:00 100",
+    )
+    # 100 mcg = 0.2 mL = one day: alarm day 89 = 4 Apr 09:00.
+    assert bolus.low_alarm_at == datetime(2026, 4, 4, 9, 0)
+
+
+def test_plan_repr_html_lists_moments_in_words():
+    plan = sim.plan(
+        "2026-01-05 09:00", fill_volume_ml=20, concentration_mcg_per_ml=500, daily_dose_mcg=100
+    )
+    text = plan._repr_html_()
+    assert "Sunday 5 April 2026 at 09:00" in text
+    assert "0.2 mL/day" in text
+    assert "90.00 days" in text
+    assert "education only" in text
+
+
+def test_refill_visit_check_takes_threshold_from_pump_table():
+    plan = sim.plan(
+        "2026-01-05 09:00", fill_volume_ml=20, concentration_mcg_per_ml=500, daily_dose_mcg=100
+    )
+    check = sim.refill_visit_check(
+        plan, pump_id="synchromed-ii-20", aspirated_ml=15.5, at="2026-02-04 09:00"
+    )
+    assert check.flag_ml == 1.0
+    assert check.flagged
+    assert "+1.50 mL (flag above 1 mL)" in check._repr_html_()
+    check_40 = sim.refill_visit_check(
+        plan, pump_id="synchromed-ii-40", aspirated_ml=15.5, at="2026-02-04 09:00"
+    )
+    assert check_40.flag_ml == 2.0
+    assert not check_40.flagged
+    with pytest.raises(ValueError, match=r"pump 'prometra-ii-20' has no residual_gap_flag_ml"):
+        sim.refill_visit_check(plan, pump_id="prometra-ii-20", aspirated_ml=15, at="2026-02-04")
+    with pytest.raises(ValueError, match=r"pump_id must be one of .* got 'nope'"):
+        sim.refill_visit_check(plan, pump_id="nope", aspirated_ml=15, at="2026-02-04")
+
+
+def test_change_concentration_repr():
+    change = sim.change_concentration(
+        "2026-01-05",
+        old_concentration_mcg_per_ml=500,
+        new_concentration_mcg_per_ml=2000,
+        daily_dose_mcg=400,
+        fill_volume_ml=20,
+        dead_space_ml=0.26,
+    )
+    text = change._repr_html_()
+    assert "22.5 → 90.0 days (4 times as long)" in text
+    assert "100 mcg/day instead of 400 for about 1.30 days" in text
+
+
+def test_clinic_plan_and_table():
+    table = sim.clinic_plan(holidays=["2026-04-03"])
+    assert list(table["book_on"]) == sorted(table["book_on"])
+    # FICT-01: 150 / 500 = 0.3 mL/day, 60 days -> Fri 6 Mar 09:30, booked Tue 3 Mar.
+    row = table[table["patient_id"] == "FICT-01"].iloc[0]
+    assert row["book_on"] == date(2026, 3, 3)
+    html_ = sim.show_clinic_plan(table).data
+    assert "Tue 03 Mar 2026" in html_
+    assert "Refill calendar (fictional patients)" in html_
