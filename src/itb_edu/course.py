@@ -31,6 +31,15 @@ COURSE: tuple[Module, ...] = (
         "Everyone, first.",
     ),
     Module(
+        "01_pump_and_catheter_system.ipynb",
+        "The pump and catheter system",
+        "The parts of the system and where the drug goes; pump types; the life cycle from "
+        "screening to replacement; the refill visit and its hazards; alarms; MRI; patients' "
+        "frequent questions.",
+        60,
+        "Nurses and students new to ITB; educators explaining the device.",
+    ),
+    Module(
         "02_reservoir_simulator.ipynb",
         "Reservoir simulator: when will the pump alarm?",
         "How dose, concentration and volume set the refill interval; the low-reservoir alarm "

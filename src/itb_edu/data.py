@@ -226,6 +226,27 @@ SPECS: dict[str, TableSpec] = {
         ),
         key="patient_id",
     ),
+    "system_parts": TableSpec(
+        (
+            _text("part_id"),
+            _category("figure", ("body", "spine", "pump")),
+            _text("name"),
+            _text("explanation"),
+            SOURCE_IDS,
+        ),
+        key="part_id",
+    ),
+    "faq": TableSpec(
+        (
+            _text("faq_id"),
+            _text("question"),
+            _text("answer"),
+            _text("notebook_section"),
+            _text("corrects_seed", required=False),
+            SOURCE_IDS,
+        ),
+        key="faq_id",
+    ),
 }
 
 
