@@ -14,14 +14,20 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
+APP_PORT ?= 8866
+APP_ARGS ?=
+LOADTEST_ARGS ?=
 
-.PHONY: help lab test lint format notebooks bench system-deps lock clean-venv
+.PHONY: help lab app test lint format notebooks handouts bench loadtest system-deps lock clean-venv
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv on first run)"
-	@echo "make test       run every check: ruff, unit tests, notebooks under nbval"
+	@echo "make test       run every check: ruff, unit tests, notebooks under nbval, browser"
+	@echo "make app        serve the course as a code-free app with Voilà (127.0.0.1, token)"
 	@echo "make notebooks  re-execute the notebooks and store their outputs"
+	@echo "make handouts   write static HTML handouts (figures visible) to handouts/"
 	@echo "make bench      print the speed benchmarks"
+	@echo "make loadtest   30 concurrent Voilà sessions on loopback; prints a table"
 	@echo "make lock       rewrite constraints.txt from the installed environment"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -39,6 +45,12 @@ lab: $(STAMP)
 		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
+# Voilà refuses --allow-root (and runs as root without it); etc/voila.json holds the room
+# settings: preheated kernels, idle culling, a cap on kernels (see docs/classroom.md).
+app: $(STAMP)
+	$(BIN)/voila notebooks/ --no-browser --token --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+		--Voila.port_retries=0 --Voila.config_file_paths=etc $(APP_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts notebooks
 	$(BIN)/ruff format --check src tests scripts notebooks
@@ -54,8 +66,14 @@ test: $(STAMP) system-deps lint
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)
 
+handouts: $(STAMP)
+	$(BIN)/python scripts/make_handouts.py $(NOTEBOOKS)
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+loadtest: $(STAMP)
+	$(BIN)/python scripts/load_test.py $(LOADTEST_ARGS)
 
 lock: $(STAMP)
 	{ echo "# Full lock of every package the course environment installs (direct pins live in pyproject.toml)."; \

@@ -4,6 +4,11 @@ Usage: ``python scripts/run_notebooks.py notebooks/01_x.ipynb [...]`` (``make no
 all). Each notebook runs in a fresh kernel from its own folder. Widget state is not stored
 (it would add anywidget's ~5 MB bundle), cell timing metadata is not recorded, and the run
 fails if any cell raises or if the stored notebook would exceed 1 MB.
+
+Before running, the presentation metadata is set from the notebook's own structure, so every
+notebook presents the same way: the setup cell (the first code cell) is collapsed in
+JupyterLab and skipped in slides; ``#``/``##`` headings start a slide and ``###`` headings a
+sub-slide; RISE scrolls long slides.
 """
 
 from __future__ import annotations
@@ -20,9 +25,45 @@ from nbclient.exceptions import CellExecutionError
 MAX_BYTES = 1_000_000
 
 
+RISE_SETTINGS = {
+    "scroll": True,
+    "theme": "simple",
+    "transition": "none",
+    "enable_chalkboard": False,
+}
+
+
+def slide_type(cell: dict) -> str:
+    """Return the RISE slide type for a cell from its first line."""
+    if cell["cell_type"] != "markdown":
+        return "-"
+    first = cell["source"].lstrip().splitlines()[0] if cell["source"].strip() else ""
+    if first.startswith(("# ", "## ")):
+        return "slide"
+    if first.startswith("### "):
+        return "subslide"
+    return "-"
+
+
+def apply_presentation_metadata(nb: nbformat.NotebookNode) -> None:
+    """Collapse the setup cell and set slide metadata on every cell (idempotent)."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    setup = code[0] if code else None
+    for cell in nb.cells:
+        kind = "skip" if cell is setup else slide_type(cell)
+        cell.metadata["slideshow"] = {"slide_type": kind}
+        if cell is setup:
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            tags = cell.metadata.setdefault("tags", [])
+            if "setup" not in tags:
+                tags.append("setup")
+    nb.metadata["rise"] = dict(RISE_SETTINGS)
+
+
 def run(path: Path, timeout: int) -> tuple[float, int]:
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
+    apply_presentation_metadata(nb)
     client = NotebookClient(
         nb,
         timeout=timeout,

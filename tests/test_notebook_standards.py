@@ -102,3 +102,20 @@ def test_every_code_cell_has_stored_output_or_is_setup(path):
     cells = code_cells(load(path))
     for cell in cells[1:]:
         assert cell["outputs"], f"no stored output for: {source(cell)[:80]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_presentation_metadata(path):
+    nb = load(path)
+    cells = nb["cells"]
+    setup = code_cells(nb)[0]
+    assert setup["metadata"]["jupyter"]["source_hidden"] is True
+    assert setup["metadata"]["slideshow"]["slide_type"] == "skip"
+    assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide"
+    for cell in cells:
+        kind = cell["metadata"]["slideshow"]["slide_type"]
+        assert kind in {"slide", "subslide", "-", "skip"}
+        first = source(cell).lstrip().split("\n", 1)[0]
+        if cell["cell_type"] == "markdown" and first.startswith("## "):
+            assert kind == "slide", first
+    assert nb["metadata"]["rise"]["scroll"] is True

@@ -30,10 +30,10 @@ _TABLE_CSS = """
 <style>
 .itb-table {border-collapse: collapse; font-size: 0.95em; margin: 0.4em 0 1em 0;}
 .itb-table caption {caption-side: top; text-align: left; font-weight: 600; padding: 0.3em 0;}
-.itb-table th {background: #1f4e79; color: #fff; text-align: left; padding: 6px 10px;
-  vertical-align: bottom;}
+.itb-table th {background: #1f4e79; color: #fff; text-align: left !important;
+  padding: 6px 10px; vertical-align: bottom;}
 .itb-table td {padding: 6px 10px; vertical-align: top; border-bottom: 1px solid #d0d7de;
-  max-width: 38em; white-space: normal;}
+  max-width: 38em; white-space: normal; text-align: left !important;}
 .itb-table tr:nth-child(even) td {background: #f4f7fa;}
 .itb-note {border-left: 4px solid #b45309; background: #fff7ed; padding: 0.5em 0.8em;
   margin: 0.5em 0;}

@@ -1,0 +1,57 @@
+"""Fixtures for the real-browser tests: chromium, JupyterLab and Voilà on loopback."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.support import browser, servers
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = browser.chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(browser.INSTALL_HINT)
+        pytest.skip(browser.INSTALL_HINT)
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright, chromium_executable)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(playwright_browser):
+    context = playwright_browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    server = servers.start_lab(tmp_path_factory.mktemp("lab"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    server = servers.start_voila(tmp_path_factory.mktemp("voila"))
+    yield server
+    server.stop()
