@@ -304,6 +304,12 @@ def test_every_course_quiz_is_valid(quiz_id: str) -> None:
         assert check_answer(question, question.answer).correct
 
 
+@pytest.mark.parametrize("quiz_id", quiz.available_quizzes())
+def test_right_answer_is_not_always_in_the_same_place(quiz_id: str) -> None:
+    positions = {q.choices.index(q.answer) for q in load_quiz(quiz_id)}
+    assert len(positions) > 1, "a learner could answer by position alone"
+
+
 def test_side_effects_quiz_is_sourced_beyond_the_authors() -> None:
     questions = load_quiz("03_side_effects_and_safety")
     assert len(questions) >= 8
