@@ -159,9 +159,26 @@ def apply_trace_data(figure: go.Figure, data: list[dict[str, Any]]) -> None:
     """
     keys = sorted({key for values in data for key in values})
     restyle = {
-        key: [values.get(key, figure.data[i][key]) for i, values in enumerate(data)] for key in keys
+        key: [_json_safe(values.get(key, figure.data[i][key])) for i, values in enumerate(data)]
+        for key in keys
     }
     figure.plotly_restyle(restyle, trace_indexes=list(range(len(data))))
+
+
+def _json_safe(value: Any) -> Any:
+    """Make trace data sendable over a Jupyter comm (which cannot send numpy datetimes).
+
+    A ``FigureWidget`` restyle goes to the browser through the kernel's JSON messages, not
+    plotly's own encoder: numpy ``datetime64`` arrays become ISO strings there, as plotly
+    itself would write them.
+    """
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.datetime64):
+        return np.datetime_as_string(value, unit="us").tolist()
+    if isinstance(value, np.datetime64):
+        return str(np.datetime_as_string(value, unit="us"))
+    if isinstance(value, list | tuple) and any(isinstance(v, np.datetime64) for v in value):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def _axis_title(plan: RefillPlan) -> str:

@@ -1,0 +1,55 @@
+"""Every app, built and driven inside a real Jupyter kernel.
+
+Unit tests of the apps run without a kernel, where widget updates are never serialised. Here
+each app is built in an ipykernel and every control is changed, so an update that cannot be
+sent to the browser (for example a numpy datetime in a FigureWidget restyle) fails the test
+exactly as it would fail for a learner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+APPS = {
+    "simulator": "from itb_edu.apps import reservoir\napp = reservoir.simulator_app()",
+    "compare": "from itb_edu.apps import reservoir\napp = reservoir.compare_app()",
+    "explorer_pump": "from itb_edu.apps import explorer\napp = explorer.part_explorer('pump')",
+    "explorer_body": "from itb_edu.apps import explorer\napp = explorer.part_explorer('body')",
+    "quiz": "from itb_edu.apps import quiz\napp = quiz.quiz_app('02_reservoir_simulator')",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_app_survives_every_control_in_a_kernel(name):
+    nb = new_notebook(
+        cells=[
+            new_code_cell(APPS[name] + "\napp"),
+            new_code_cell(
+                "from tests.support.exercise import exercise\nprint('actions', exercise(app))"
+            ),
+        ]
+    )
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(ROOT)}},
+    )
+    client.execute()
+    outputs = [o for cell in nb.cells for o in cell.outputs]
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert not errors, "\n".join(f"{o.ename}: {o.evalue}" for o in errors)
+    stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, stderr
+    printed = "".join(o.text for o in outputs if o.output_type == "stream")
+    assert int(printed.split()[-1]) > 3
+    assert nbformat.validate(nb) is None
