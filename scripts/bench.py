@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 
 @dataclass
@@ -179,11 +180,19 @@ def bench_import() -> list[Row]:
     ]
 
 
+def bench_browser() -> list[Row]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_browser import bench_browser as run
+
+    return run()
+
+
 BENCHMARKS: list[Callable[[], list[Row]]] = [
     bench_import,
     bench_plan_refill,
     bench_simulator_callback,
     bench_compare_callback,
+    bench_browser,
 ]
 
 

@@ -74,6 +74,7 @@ def _question_card(
     )
     check = widgets.Button(description="Check", button_style="primary", icon="check")
     feedback = widgets.HTML("")
+    feedback.add_class("itb-quiz-feedback")
     checked = {"done": False}
 
     def on_check(_button=None) -> None:

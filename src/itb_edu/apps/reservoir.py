@@ -202,6 +202,7 @@ class _Field:
     def __init__(self, control: widgets.Widget) -> None:
         self.control = control
         self.message = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 8px"))
+        self.message.add_class("itb-control-message")
         self.box = widgets.HBox([control, self.message])
 
     def error(self, text: str) -> None:
@@ -330,6 +331,7 @@ class SimulatorApp(widgets.VBox):
         self.controls = {name: f.control for name, f in self.fields.items()}
         self.messages = {name: f.message for name, f in self.fields.items()}
         self.headline = widgets.HTML()
+        self.headline.add_class("itb-simulator-headline")
         self.status = widgets.HTML()
         self.exports = widgets.HTML()
         self.export_button = widgets.Button(description="Prepare downloads", icon="download")
@@ -361,6 +363,7 @@ class SimulatorApp(widgets.VBox):
                 note,
             ]
         )
+        self.add_class("itb-simulator")
 
     # -- reading the controls ----------------------------------------------------------------
     def _initial_plan(self) -> RefillPlan:

@@ -1,0 +1,139 @@
+"""Browser speed benchmarks (part of ``make bench``): real chromium against real servers.
+
+- Voilà: page open to interactive simulator (plot drawn and headline shown), with the room
+  configuration of ``make app`` (etc/voila.json: preheated simulator kernels).
+- JupyterLab: page open to interactive simulator (notebook opened, all cells run, plot drawn).
+- Control change to redrawn plot in the browser (Voilà): from the key press that commits a new
+  dose to the plot's data changing on the page.
+
+Each is a median over several runs. Servers listen on 127.0.0.1 with a token and are ended by
+their PIDs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.test_lab_notebooks import run_all_and_wait  # noqa: E402
+from tests.browser.test_voila_app import PLOT_END, control  # noqa: E402
+from tests.support import browser, servers  # noqa: E402
+
+NOTEBOOK = "02_reservoir_simulator.ipynb"
+DRAWN = f"() => ({PLOT_END})() !== null && !!document.querySelector('.itb-simulator-headline')"
+
+
+def voila_open_times(pw, executable: str, runs: int) -> tuple[list[float], list[float]]:
+    """Return (page open to interactive [s], control change to redrawn plot [ms])."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = servers.start_voila(Path(tmp), extra_args=["--Voila.config_file_paths=etc"])
+        try:
+            chromium = browser.launch(pw, executable)
+            opens, changes = [], []
+            # Let the preheated pool fill before measuring, as it would before a lesson.
+            time.sleep(15)
+            for _ in range(runs):
+                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(server.url(f"voila/render/{NOTEBOOK}"), timeout=180_000)
+                page.wait_for_function(DRAWN, timeout=180_000)
+                opens.append(time.perf_counter() - start)
+                box = control(page, "Daily dose (mcg/day)").locator("input")
+                for dose in (200, 250, 300, 350, 400, 450, 500, 550):
+                    before = page.evaluate(PLOT_END)
+                    box.fill(str(dose))
+                    start = time.perf_counter()
+                    box.press("Enter")
+                    page.wait_for_function(
+                        f"(b) => ({PLOT_END})() !== b", arg=before, timeout=30_000, polling="raf"
+                    )
+                    changes.append((time.perf_counter() - start) * 1000)
+                page.close()
+                time.sleep(3)  # let the pool refill, as between two learners
+            chromium.close()
+        finally:
+            server.stop()
+    return opens, changes
+
+
+def lab_open_times(pw, executable: str, runs: int) -> list[float]:
+    """Return page open to interactive simulator in JupyterLab [s]."""
+    import json
+
+    n_cells = sum(
+        c["cell_type"] == "code"
+        for c in json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())["cells"]
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        server = servers.start_lab(Path(tmp))
+        try:
+            chromium = browser.launch(pw, executable)
+            times = []
+            for _ in range(runs):
+                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(server.url(f"lab/tree/notebooks/{NOTEBOOK}", reset=""))
+                run_all_and_wait(page, n_cells)
+                page.wait_for_function(DRAWN, timeout=120_000)
+                times.append(time.perf_counter() - start)
+                page.evaluate(
+                    "async () => { await window.jupyterapp.commands.execute("
+                    "'kernelmenu:shutdown', {activate: false}); }"
+                )
+                page.close()
+            chromium.close()
+        finally:
+            server.stop()
+    return times
+
+
+def bench_browser(runs: int = 3):
+    """Rows for scripts/bench.py (imported there)."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import Row
+
+    executable = browser.chromium_path()
+    if executable is None:
+        return [
+            Row("browser benchmarks", float("nan"), "", "chromium", False, browser.INSTALL_HINT)
+        ]
+    with sync_playwright() as pw:
+        opens, changes = voila_open_times(pw, executable, runs)
+        lab = lab_open_times(pw, executable, runs)
+    voila_open = statistics.median(opens)
+    change = statistics.median(changes)
+    lab_open = statistics.median(lab)
+    return [
+        Row(
+            "Voilà: open to interactive simulator",
+            voila_open,
+            "s",
+            "< 4 s",
+            voila_open < 4,
+            f"median of {len(opens)}: " + ", ".join(f"{t:.1f}" for t in opens),
+        ),
+        Row(
+            "Voilà: control change to redrawn plot",
+            change,
+            "ms",
+            "< 100 ms",
+            change < 100,
+            f"median of {len(changes)}; max {max(changes):.0f} ms",
+        ),
+        Row(
+            "JupyterLab: open, run all, simulator drawn",
+            lab_open,
+            "s",
+            "info",
+            True,
+            f"median of {len(lab)}: " + ", ".join(f"{t:.1f}" for t in lab),
+        ),
+    ]

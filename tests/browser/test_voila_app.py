@@ -1,0 +1,96 @@
+"""The code-free app view (Voilà) in a real browser: the simulator responds, a quiz gives
+feedback. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import SCREENSHOTS
+
+SIMULATOR = "voila/render/02_reservoir_simulator.ipynb"
+
+PLOT_END = """() => {
+    const gd = document.querySelector('.itb-simulator .js-plotly-plot');
+    if (!gd || !gd.data || !gd.querySelector('.main-svg')) { return null; }
+    const x = gd.data[0].x;
+    return String(x[x.length - 1]);
+}"""
+
+
+def headline(page) -> str:
+    return page.locator(".itb-simulator-headline").inner_text()
+
+
+def control(page, label: str):
+    row = page.locator(".itb-simulator .widget-hbox", has=page.get_by_text(label, exact=True))
+    return row.first
+
+
+@pytest.fixture
+def simulator(page, voila_server):
+    page.goto(voila_server.url(SIMULATOR), timeout=180_000)
+    page.wait_for_function(f"() => ({PLOT_END})() !== null", timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelector('.itb-simulator-headline')"
+        " && document.querySelector('.itb-simulator-headline').innerText.includes('Low-reservoir')",
+        timeout=30_000,
+    )
+    return page
+
+
+def test_simulator_renders_without_code(simulator):
+    page = simulator
+    body = page.inner_text("body")
+    assert "nb.setup()" not in body
+    assert "quiz_app(" not in body
+    assert "simulator_app(" not in body
+    assert page.locator(".itb-simulator .js-plotly-plot .trace").count() > 0
+    assert "0.300 mL/day" in headline(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".itb-simulator").screenshot(path=str(SCREENSHOTS / "voila-simulator.png"))
+
+
+def test_control_change_updates_headline_and_plot(simulator):
+    page = simulator
+    before_end = page.evaluate(PLOT_END)
+    box = control(page, "Daily dose (mcg/day)").locator("input")
+    box.fill("300")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.itb-simulator-headline')"
+        ".innerText.includes('0.600 mL/day')",
+        timeout=30_000,
+    )
+    page.wait_for_function(f"(before) => ({PLOT_END})() !== before", arg=before_end, timeout=30_000)
+    assert "0.600 mL/day" in headline(page)
+
+
+def test_bad_value_shows_message_and_keeps_result(simulator):
+    page = simulator
+    kept = headline(page)
+    row = control(page, "Fill volume (mL)")
+    box = row.locator("input")
+    box.fill("50")
+    box.press("Enter")
+    message = row.locator(".itb-control-message")
+    message.get_by_text("reservoir", exact=False).wait_for(timeout=30_000)
+    assert headline(page) == kept
+    assert box.input_value() == "50"
+    assert "Traceback" not in page.inner_text("body")
+    row.screenshot(path=str(SCREENSHOTS / "voila-simulator-bad-value.png"))
+
+
+def test_quiz_answer_shows_feedback(simulator):
+    page = simulator
+    card = page.locator(".itb-quiz-question").first
+    feedback = card.locator(".itb-quiz-feedback")
+    assert feedback.inner_text().strip() == ""
+    card.locator("input[type=radio]").first.check()
+    card.get_by_role("button", name="Check").click()
+    page.wait_for_function(
+        "(el) => el.innerText.trim().length > 20",
+        arg=feedback.element_handle(),
+        timeout=30_000,
+    )
+    assert "Sources" in feedback.inner_text() or "source" in feedback.inner_text().lower()
+    card.screenshot(path=str(SCREENSHOTS / "voila-quiz-feedback.png"))
