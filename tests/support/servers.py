@@ -30,10 +30,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # report the redirect itself: a login page is not access
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def http_status(url: str, timeout: float = 10) -> int:
-    """GET ``url`` and return the HTTP status (an HTTP error's code too)."""
+    """GET ``url`` and return the HTTP status, without following redirects."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with _OPENER.open(url, timeout=timeout) as response:
             response.read()
             return response.status
     except urllib.error.HTTPError as exc:
