@@ -55,3 +55,8 @@ def test_setup_sets_the_renderer(monkeypatch):
 
 def test_disclaimer_box():
     assert "not for programming" in nb.disclaimer().data
+
+
+def test_sources_table_accepts_a_string_of_ids():
+    html = nb.sources_table("itb-edu-authors;  itb-edu-authors").data
+    assert html.count("<tr>") == 2  # header row + one source (repeats dropped)

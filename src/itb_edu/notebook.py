@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -132,9 +133,9 @@ def sources_table(ids: Iterable[str] | None = None, caption: str = "Sources") ->
 
     Parameters
     ----------
-    ids : iterable of str, optional
-        Source ids from ``data/sources.csv``, in the order to list them; all sources when
-        omitted.
+    ids : str or iterable of str, optional
+        Source ids from ``data/sources.csv``, in the order to list them (a string may hold
+        several, separated by spaces or ``;``); all sources when omitted.
     caption : str, optional
         Table caption.
 
@@ -150,6 +151,8 @@ def sources_table(ids: Iterable[str] | None = None, caption: str = "Sources") ->
     """
     from IPython.display import HTML
 
+    if isinstance(ids, str):
+        ids = re.split(r"[;\s]+", ids.strip())
     table = _data.sources() if ids is None else _data.resolve_sources(list(ids))
 
     def link(url: object) -> str:
