@@ -23,6 +23,10 @@ APPS = {
     "explorer_pump": "from itb_edu.apps import explorer\napp = explorer.part_explorer('pump')",
     "explorer_body": "from itb_edu.apps import explorer\napp = explorer.part_explorer('body')",
     "quiz": "from itb_edu.apps import quiz\napp = quiz.quiz_app('02_reservoir_simulator')",
+    "safety_quiz": (
+        "from itb_edu.apps import quiz\napp = quiz.quiz_app('03_side_effects_and_safety')"
+    ),
+    "side_effects": "from itb_edu.apps import side_effects\napp = side_effects.side_effects_app()",
 }
 
 
