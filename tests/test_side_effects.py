@@ -406,3 +406,49 @@ def test_stages_advance_in_order(offset_hours: int, gap_hours: int, probe_hours:
     phases = se.missed_refill_timeline(alarm, empty)
     starts = [p.start for p in phases]
     assert starts == sorted(starts)
+
+
+# --- the notebook ----------------------------------------------------------------------
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_side_effects_and_safety.ipynb"
+
+
+def _cited_ids() -> set[str]:
+    from itb_edu import quiz
+
+    ids: set[str] = set()
+    for frame in (
+        se.load_side_effects(),
+        se.load_withdrawal_vs_overdose(),
+        se.load_weight_studies(),
+    ):
+        for cell in frame["source_ids"]:
+            ids |= {i.strip() for i in cell.split(";") if i.strip()}
+    for question in quiz.load_quiz("03_side_effects_and_safety"):
+        ids |= set(question.source_ids)
+    for phase in se.missed_refill_timeline(datetime(2026, 4, 5), datetime(2026, 4, 15)):
+        ids |= set(phase.source_ids)
+    return ids
+
+
+def test_notebook_sources_list_every_cited_source() -> None:
+    import json
+
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    last = cells[-1]
+    assert "".join(last["source"]) == "nb.sources_table(se.cited_source_ids())"
+    stored = "".join(last["outputs"][0]["data"]["text/html"])
+    missing = sorted(i for i in _cited_ids() if f"<td>{i}</td>" not in stored)
+    assert not missing, missing
+    assert _cited_ids() == set(se.cited_source_ids())
+
+
+def test_notebook_prints_no_quiz_answer() -> None:
+    """Quiz explanations never appear in the stored notebook (only widgets are shown)."""
+    import json
+
+    from itb_edu import quiz
+
+    text = json.dumps(json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"])
+    for question in quiz.load_quiz("03_side_effects_and_safety"):
+        assert question.explanation[:60] not in text, question.question_id

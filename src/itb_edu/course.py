@@ -47,4 +47,13 @@ COURSE: tuple[Module, ...] = (
         45,
         "Nurses who refill or schedule refills; students practising the arithmetic.",
     ),
+    Module(
+        "03_side_effects_and_safety.ipynb",
+        "Side effects, withdrawal and overdose",
+        "Drug effects, early and severe withdrawal, overdose and device complications; "
+        "withdrawal versus overdose; what a missed refill leads to; weight gain; case "
+        "scenarios and self-checks.",
+        45,
+        "Every nurse caring for a patient with a pump, on the ward or in the emergency room.",
+    ),
 )
