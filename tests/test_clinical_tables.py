@@ -43,7 +43,7 @@ HEADERS = {
         "model_number",
         "reservoir_ml",
         "mechanism",
-        "power_source",
+        "powered_by",
         "dose_setting",
         "dose_change",
         "low_reservoir_alarm",
@@ -259,7 +259,7 @@ def test_synchromed_ii_sizes_model_numbers_and_thresholds(
     assert row["default_low_alarm_ml"] == 2.0
     assert row["residual_gap_flag_ml"] == gap_ml
     assert row["mechanism"] == "programmable peristaltic"
-    assert row["power_source"] == "battery"
+    assert row["powered_by"] == "battery"
     assert "90 days" in row["end_of_life"]
     assert "2 to 24 hours" in row["mri"]
 
@@ -293,10 +293,10 @@ def test_every_mechanism_category_is_represented(pumps) -> None:
 
 
 def test_only_the_constant_flow_pump_has_no_battery(pumps) -> None:
-    no_battery = pumps[pumps["power_source"] == "none"]
+    no_battery = pumps[pumps["powered_by"] == "none"]
     assert set(no_battery["mechanism"]) == {"constant-flow gas-driven"}
     assert (
-        pumps.loc[pumps["power_source"] == "battery", "mechanism"] != "constant-flow gas-driven"
+        pumps.loc[pumps["powered_by"] == "battery", "mechanism"] != "constant-flow gas-driven"
     ).all()
 
 

@@ -187,7 +187,7 @@ SPECS: dict[str, TableSpec] = {
                     "constant-flow gas-driven",
                 ),
             ),
-            _category("power_source", ("battery", "none")),
+            _category("powered_by", ("battery", "none")),
             _text("dose_setting"),
             _text("dose_change"),
             _text("low_reservoir_alarm"),

@@ -52,7 +52,7 @@ COMPARISON_ROWS: tuple[tuple[str, str], ...] = (
     ("Manufacturer", "manufacturer"),
     ("Model number", "model_number"),
     ("How it pushes the drug", "mechanism"),
-    ("Power source", "power_source"),
+    ("Power source", "powered_by"),
     ("Reservoir [mL]", "reservoir_ml"),
     ("How the dose is set", "dose_setting"),
     ("What changes a dose", "dose_change"),
