@@ -14,12 +14,11 @@ import argparse
 import html
 import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
+from run_notebooks import execute
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,18 +43,8 @@ def replace_widgets(nb: nbformat.NotebookNode) -> None:
 
 def build(path: Path, out_dir: Path, timeout: int) -> tuple[Path, float, int]:
     nb = nbformat.read(path, as_version=4)
-    os.environ["ITB_EDU_PLOTLY_RENDERER"] = "notebook"
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
-        record_timing=False,
-    )
-    start = time.perf_counter()
-    client.execute()
-    elapsed = time.perf_counter() - start
+    os.environ["ITB_EDU_PLOTLY_RENDERER"] = "notebook"  # the kernel inherits it
+    elapsed = execute(nb, path.parent, timeout)
     replace_widgets(nb)
     config = Config()
     config.TagRemovePreprocessor.enabled = True

@@ -60,21 +60,29 @@ def apply_presentation_metadata(nb: nbformat.NotebookNode) -> None:
     nb.metadata["rise"] = dict(RISE_SETTINGS)
 
 
-def run(path: Path, timeout: int) -> tuple[float, int]:
-    nb = nbformat.read(path, as_version=4)
-    nb.metadata.pop("widgets", None)
-    apply_presentation_metadata(nb)
+def execute(nb: nbformat.NotebookNode, folder: Path, timeout: int) -> float:
+    """Run ``nb`` top to bottom in a fresh python3 kernel started in ``folder``; return seconds.
+
+    No widget state and no cell timing are recorded. Also used by make_handouts.py.
+    """
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
         store_widget_state=False,
         record_timing=False,
     )
     start = time.perf_counter()
     client.execute()
-    elapsed = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def run(path: Path, timeout: int) -> tuple[float, int]:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    apply_presentation_metadata(nb)
+    elapsed = execute(nb, path.parent, timeout)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
