@@ -92,27 +92,33 @@ def _rounded_rect(cx: float, cy: float, w: float, h: float, r: float) -> list[Po
     return pts
 
 
+def _catmull_rom(p0: Point, p1: Point, p2: Point, p3: Point, samples: int) -> list[Point]:
+    """Points of the Catmull-Rom segment from ``p1`` to ``p2`` (``p2`` itself excluded)."""
+    out: list[Point] = []
+    for s in range(samples):
+        t = s / samples
+        t2, t3 = t * t, t * t * t
+        out.append(
+            tuple(  # type: ignore[arg-type]
+                0.5
+                * (
+                    2 * p1[d]
+                    + (-p0[d] + p2[d]) * t
+                    + (2 * p0[d] - 5 * p1[d] + 4 * p2[d] - p3[d]) * t2
+                    + (-p0[d] + 3 * p1[d] - 3 * p2[d] + p3[d]) * t3
+                )
+                for d in (0, 1)
+            )
+        )
+    return out
+
+
 def _smooth_closed(points: Sequence[Point], samples: int = 8) -> list[Point]:
     """Catmull-Rom spline through ``points``, closed."""
     n = len(points)
     out: list[Point] = []
     for i in range(n):
-        p0, p1, p2, p3 = (points[(i + k) % n] for k in (-1, 0, 1, 2))
-        for s in range(samples):
-            t = s / samples
-            t2, t3 = t * t, t * t * t
-            out.append(
-                tuple(  # type: ignore[arg-type]
-                    0.5
-                    * (
-                        2 * p1[d]
-                        + (-p0[d] + p2[d]) * t
-                        + (2 * p0[d] - 5 * p1[d] + 4 * p2[d] - p3[d]) * t2
-                        + (-p0[d] + 3 * p1[d] - 3 * p2[d] + p3[d]) * t3
-                    )
-                    for d in (0, 1)
-                )
-            )
+        out += _catmull_rom(*(points[(i + k) % n] for k in (-1, 0, 1, 2)), samples)
     out.append(out[0])
     return out
 
@@ -122,22 +128,7 @@ def _smooth_open(points: Sequence[Point], samples: int = 10) -> list[Point]:
     pts = [points[0], *points, points[-1]]
     out: list[Point] = []
     for i in range(1, len(pts) - 2):
-        p0, p1, p2, p3 = pts[i - 1], pts[i], pts[i + 1], pts[i + 2]
-        for s in range(samples):
-            t = s / samples
-            t2, t3 = t * t, t * t * t
-            out.append(
-                tuple(  # type: ignore[arg-type]
-                    0.5
-                    * (
-                        2 * p1[d]
-                        + (-p0[d] + p2[d]) * t
-                        + (2 * p0[d] - 5 * p1[d] + 4 * p2[d] - p3[d]) * t2
-                        + (-p0[d] + 3 * p1[d] - 3 * p2[d] + p3[d]) * t3
-                    )
-                    for d in (0, 1)
-                )
-            )
+        out += _catmull_rom(pts[i - 1], pts[i], pts[i + 1], pts[i + 2], samples)
     out.append(points[-1])
     return out
 
