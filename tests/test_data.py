@@ -243,3 +243,10 @@ def test_edits_to_a_file_are_seen_without_restarting(tmp_path):
     path = directory / "pumps.csv"
     path.write_text(pump_table(PUMP_ROW.replace("A-20,20,", "A-20,40,")), encoding="utf-8")
     assert data.pumps(directory).iloc[0]["reservoir_ml"] == 40.0
+
+
+def test_spec_field_lookup():
+    spec = data.SPECS["side_effects"]
+    assert spec.field("category").choices[0] == "common drug effect"
+    with pytest.raises(KeyError, match="no column 'nope'; columns: effect_id"):
+        spec.field("nope")

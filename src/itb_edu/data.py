@@ -133,6 +133,13 @@ class TableSpec:
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def field(self, name: str) -> Field:
+        """Return the column called ``name``."""
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(f"no column {name!r}; columns: {', '.join(self.columns)}")
+
 
 def _text(name: str, required: bool = True) -> Field:
     return Field(name, "text", required)
@@ -235,6 +242,53 @@ SPECS: dict[str, TableSpec] = {
             SOURCE_IDS,
         ),
         key="part_id",
+    ),
+    "side_effects": TableSpec(
+        (
+            _text("effect_id"),
+            _text("name"),
+            _text("description"),
+            _category(
+                "category",
+                (
+                    "common drug effect",
+                    "serious drug effect",
+                    "early withdrawal",
+                    "severe withdrawal",
+                    "overdose",
+                    "device or surgical complication",
+                ),
+            ),
+            _text("phase_or_population"),
+            _text("frequency"),
+            _text("nurse_action"),
+            SOURCE_IDS,
+        ),
+        key="effect_id",
+    ),
+    "withdrawal_vs_overdose": TableSpec(
+        (
+            _text("aspect_id"),
+            _text("aspect"),
+            _text("withdrawal"),
+            _text("overdose"),
+            SOURCE_IDS,
+        ),
+        key="aspect_id",
+    ),
+    "weight_studies": TableSpec(
+        (
+            _text("measure_id"),
+            _text("study"),
+            _text("measure"),
+            _text("unit"),
+            _number("before"),
+            _number("after"),
+            _number("n_patients", required=False, positive=True),
+            _text("statistic"),
+            SOURCE_IDS,
+        ),
+        key="measure_id",
     ),
     "faq": TableSpec(
         (

@@ -48,15 +48,8 @@ __all__ = [
     "timeline_for",
 ]
 
-#: Categories of ``side_effects.csv``, in teaching order.
-CATEGORIES = (
-    "common drug effect",
-    "serious drug effect",
-    "early withdrawal",
-    "severe withdrawal",
-    "overdose",
-    "device or surgical complication",
-)
+#: Categories of ``side_effects.csv``, in teaching order (the table's schema in itb_edu.data).
+CATEGORIES: tuple[str, ...] = _data.SPECS["side_effects"].field("category").choices
 
 #: Withdrawal evolves over 1 to 3 days once delivery stops (Coffey et al. 2002) [day].
 WITHDRAWAL_EVOLVES_DAYS = (1, 3)
@@ -94,52 +87,6 @@ COMPARISON_HEADINGS = {
 }
 
 
-def _register_schemas() -> None:
-    text, category, number = _data._text, _data._category, _data._number
-    specs = {
-        "side_effects": _data.TableSpec(
-            (
-                text("effect_id"),
-                text("name"),
-                text("description"),
-                category("category", CATEGORIES),
-                text("phase_or_population"),
-                text("frequency"),
-                text("nurse_action"),
-                _data.SOURCE_IDS,
-            ),
-            key="effect_id",
-        ),
-        "withdrawal_vs_overdose": _data.TableSpec(
-            (
-                text("aspect_id"),
-                text("aspect"),
-                text("withdrawal"),
-                text("overdose"),
-                _data.SOURCE_IDS,
-            ),
-            key="aspect_id",
-        ),
-        "weight_studies": _data.TableSpec(
-            (
-                text("measure_id"),
-                text("study"),
-                text("measure"),
-                text("unit"),
-                number("before"),
-                number("after"),
-                number("n_patients", required=False, positive=True),
-                text("statistic"),
-                _data.SOURCE_IDS,
-            ),
-            key="measure_id",
-        ),
-    }
-    for name, spec in specs.items():
-        if name not in _data.SPECS:
-            _data.register_table(name, spec)
-
-
 def load_side_effects(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Load and validate ``data/side_effects.csv``.
 
@@ -166,7 +113,6 @@ def load_side_effects(data_dir: str | Path | None = None) -> pd.DataFrame:
     ``lioresal-us-label``, ``gablofen-us-label``, ``lioresal-it-adverse-table`` and the other
     ids cited row by row.
     """
-    _register_schemas()
     return _data.load_table("side_effects", data_dir)
 
 
@@ -188,7 +134,6 @@ def load_withdrawal_vs_overdose(data_dir: str | Path | None = None) -> pd.DataFr
     ``lioresal-us-label`` (boxed warning, overdosage), ``coffey-2002-withdrawal``,
     ``saulino-2016-troubleshooting``.
     """
-    _register_schemas()
     return _data.load_table("withdrawal_vs_overdose", data_dir)
 
 
@@ -210,7 +155,6 @@ def load_weight_studies(data_dir: str | Path | None = None) -> pd.DataFrame:
     ----------
     ``mccoy-2006-weight-gain``, ``jns-pediatr-2025-itb-bmi``.
     """
-    _register_schemas()
     return _data.load_table("weight_studies", data_dir)
 
 
