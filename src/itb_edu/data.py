@@ -304,20 +304,6 @@ SPECS: dict[str, TableSpec] = {
 }
 
 
-def register_table(name: str, spec: TableSpec) -> None:
-    """Register the schema of a table so that :func:`load_table` validates it fully.
-
-    Parameters
-    ----------
-    name : str
-        Table name (the CSV file name without ``.csv``, relative to the data folder).
-    spec : TableSpec
-        Its columns.
-    """
-    SPECS[name] = spec
-    _load_cached.cache_clear()
-
-
 # --------------------------------------------------------------------------------------------
 # Problems and errors
 # --------------------------------------------------------------------------------------------
