@@ -40,7 +40,10 @@ $(STAMP): pyproject.toml constraints.txt
 system-deps:
 	@bash scripts/ensure_chromium.sh
 
+# etc/lab/jupyter_server_config.py: no Nagle delay on kernel websockets, plotly's widget
+# bundle served once per page (see docs/classroom.md). Added to any JUPYTER_CONFIG_PATH.
 lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)

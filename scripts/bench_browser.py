@@ -32,7 +32,7 @@ DRAWN = f"() => ({PLOT_END})() !== null && !!document.querySelector('.itb-simula
 def voila_open_times(pw, executable: str, runs: int) -> tuple[list[float], list[float]]:
     """Return (page open to interactive [s], control change to redrawn plot [ms])."""
     with tempfile.TemporaryDirectory() as tmp:
-        server = servers.start_voila(Path(tmp), extra_args=["--Voila.config_file_paths=etc"])
+        server = servers.start_voila(Path(tmp))
         try:
             chromium = browser.launch(pw, executable)
             opens, changes = [], []

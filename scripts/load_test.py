@@ -364,6 +364,7 @@ async def main_async(args: argparse.Namespace) -> int:
     max_kernels = config.get("CappedKernelManager", {}).get("max_kernels", 0)
     tmp = Path(tempfile.mkdtemp(prefix="itb-loadtest-"))
     (tmp / "voila.json").write_text(json.dumps(config, indent=2))
+    shutil.copy(ROOT / "etc" / "voila.py", tmp / "voila.py")  # the settings that need Python
     log_path = tmp / "voila.log"
     proc = start_server(notebook, tmp, port, token, log_path)
     sampler = Sampler(proc.pid)

@@ -47,6 +47,9 @@ def test_make_app_serves_the_simulator_with_a_token(tmp_path):
         assert http_status(f"{base}/{page}?token={token}", timeout=120) == 200
         assert http_status(f"{base}/{page}", timeout=30) in {302, 403}
         assert http_status(f"{base}/{page}?token=wrong", timeout=30) in {302, 403}
+        # etc/voila.py publishes plotly's widget bundle, which figure widgets then import.
+        bundle = f"{base}/voila/labextensions/widgetbundle.js?token={token}"
+        assert http_status(bundle, timeout=30) == 200
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -72,6 +72,9 @@ def test_make_lab_serves_start_here_with_token(tmp_path):
         assert status(f"{base}/api/contents/{notebook}") == 403
         assert status(f"{base}/api/contents/{notebook}?token=wrong") == 403
         assert status(f"{base}/lab/tree/{notebook}?token={token}") == 200
+        # etc/lab/jupyter_server_config.py publishes plotly's widget bundle for Lab and Voilà.
+        assert status(f"{base}/lab/extensions/widgetbundle.js?token={token}") == 200
+        assert status(f"{base}/voila/labextensions/widgetbundle.js?token={token}") == 200
         output = log.read_text()
         assert f"http://127.0.0.1:{port}/lab/tree/{notebook}?token=" in output
         assert "0.0.0.0" not in output

@@ -211,6 +211,8 @@ def test_post_build_is_executable_and_installs_lab_settings():
     assert "set -euo pipefail" in text
     assert "python scripts/lab_settings.py" in text
     assert (ROOT / "scripts" / "lab_settings.py").is_file()
+    assert 'cp etc/lab/jupyter_server_config.py "$config_dir/jupyter_server_config.py"' in text
+    assert (ROOT / "etc" / "lab" / "jupyter_server_config.py").is_file()
 
 
 def test_linked_notebooks_are_in_the_repository():

@@ -66,6 +66,11 @@ def run_all_and_wait(page, n_cells: int, timeout_ms: int = 240_000) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs_clean_in_jupyterlab(page, lab_server, path):
     n_cells, n_widgets, n_plots = expected_outputs(path)
+    bundles = []  # plotly's widget bundle, served by etc/lab/jupyter_server_config.py
+    page.on(
+        "response",
+        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
+    )
     page.goto(lab_server.url(f"lab/tree/notebooks/{path.name}", reset=""))
     run_all_and_wait(page, n_cells)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
@@ -99,6 +104,11 @@ def test_notebook_runs_clean_in_jupyterlab(page, lab_server, path):
         }""",
         arg=n_plots,
         timeout=60_000,
+    )
+
+    # Fetched at most once per page, however many figure widgets (02 has two).
+    assert (
+        bundles == [200] if path.name == "02_reservoir_simulator.ipynb" else bundles in ([], [200])
     )
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

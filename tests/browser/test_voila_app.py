@@ -94,3 +94,20 @@ def test_quiz_answer_shows_feedback(simulator):
     )
     assert "Sources" in feedback.inner_text() or "source" in feedback.inner_text().lower()
     card.screenshot(path=str(SCREENSHOTS / "voila-quiz-feedback.png"))
+
+
+def test_figure_widgets_share_one_served_bundle(page, voila_server):
+    """Two figure widgets on the page (simulator, comparison), one HTTP fetch of the bundle."""
+    bundles = []
+    page.on(
+        "response",
+        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
+    )
+    page.goto(voila_server.url(SIMULATOR), timeout=180_000)
+    for app in (".itb-simulator", ".itb-compare"):
+        page.wait_for_function(
+            "(sel) => !!document.querySelector(sel + ' .js-plotly-plot .main-svg')",
+            arg=app,
+            timeout=120_000,
+        )
+    assert bundles == [200]

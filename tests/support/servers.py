@@ -21,6 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
+#: Room configuration of ``make app`` (etc/voila.json, etc/voila.py).
+VOILA_CONFIG = ROOT / "etc"
+#: Server configuration of ``make lab`` (added to JUPYTER_CONFIG_PATH).
+LAB_CONFIG = ROOT / "etc" / "lab"
 
 
 def free_port() -> int:
@@ -186,13 +190,25 @@ def start_lab(workdir: Path, *, timeout: float = 90) -> Server:
         f"--LabApp.user_settings_dir={workdir / 'lab-user-settings'}",
         f"--LabApp.workspaces_dir={workdir / 'lab-workspaces'}",
     ]
-    return _start("lab", argv, workdir, port, token, "api/status", _env(workdir), timeout)
+    env = _env(workdir)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        filter(None, [str(LAB_CONFIG), env.get("JUPYTER_CONFIG_PATH")])
+    )
+    return _start("lab", argv, workdir, port, token, "api/status", env, timeout)
 
 
 def start_voila(
-    workdir: Path, *, extra_args: list[str] | None = None, timeout: float = 90
+    workdir: Path,
+    *,
+    config_dir: Path | None = VOILA_CONFIG,
+    extra_args: list[str] | None = None,
+    timeout: float = 90,
 ) -> Server:
-    """Start Voilà on the ``notebooks/`` folder with a token, as ``make app`` does."""
+    """Start Voilà on the ``notebooks/`` folder with a token, as ``make app`` does.
+
+    ``config_dir`` is the room configuration (``etc/``, as ``make app``); ``None`` starts
+    Voilà with its own defaults.
+    """
     port = free_port()
     token = secrets.token_hex(16)
     argv = [
@@ -203,6 +219,7 @@ def start_voila(
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
         f"--token={token}",
+        *([f"--Voila.config_file_paths={config_dir}"] if config_dir is not None else []),
         *(extra_args or []),
     ]
     return _start("voila", argv, workdir, port, token, "voila/tree", _env(workdir), timeout)

@@ -13,6 +13,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from itb_edu.apps._figurewidget import figure_widget
 from itb_edu.figures.anatomy import anatomy_figure
 from itb_edu.parts import FIGURES, parts_for
 
@@ -105,7 +106,7 @@ def part_explorer(
     parts = {part.part_id: part for part in parts_for(figure, data_dir)}
     citations = _citations(data_dir)
     base = _fit(anatomy_figure(figure, data_dir=data_dir), figure_width_px)
-    fig_widget = go.FigureWidget(data=base.data, layout=base.layout)
+    fig_widget = figure_widget(data=base.data, layout=base.layout)
 
     selector = widgets.RadioButtons(
         options=[(SHOW_ALL, None), *((part.name, part.part_id) for part in parts.values())],

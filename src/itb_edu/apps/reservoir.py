@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from itb_edu import DISCLAIMER
+from itb_edu.apps._figurewidget import figure_widget
 from itb_edu.figures.reservoir import (
     _layout,
     _traces,
@@ -338,7 +338,7 @@ class SimulatorApp(widgets.VBox):
         self.export_button.on_click(self._export)
         self._use_schedule = False
         self.plan = self._initial_plan()
-        self.figure = go.FigureWidget(
+        self.figure = figure_widget(
             data=_traces(volume_trace_data(self.plan)), layout=_layout(self.plan, None)
         )
         self._set_pump_defaults()
@@ -624,7 +624,7 @@ class CompareApp(widgets.VBox):
         self.plans = self._plans()
         assert self.plans is not None
         fig = compare_figure(*self.plans, labels=self._labels())
-        self.figure = go.FigureWidget(data=fig.data, layout=fig.layout)
+        self.figure = figure_widget(data=fig.data, layout=fig.layout)
         self._render()
         for control in self.controls.values():
             control.observe(self.update, names="value")
@@ -636,6 +636,7 @@ class CompareApp(widgets.VBox):
                 self.figure,
             ]
         )
+        self.add_class("itb-compare")
 
     def _labels(self) -> tuple[str, str]:
         c = self.controls
