@@ -110,3 +110,65 @@ def test_no_delay_connection_turns_nagle_off_before_connecting(monkeypatch):
     connection._trait_values["websocket_handler"] = Handler()
     assert connection.connect() == "connected"
     assert calls == [("set_nodelay", True), ("connect",)]
+
+
+# --- figures in the app view ----------------------------------------------------------------
+
+
+@pytest.fixture
+def renderer_restored():
+    import plotly.io as pio
+
+    before = pio.renderers.default
+    yield pio
+    pio.renderers.default = before
+
+
+@pytest.mark.parametrize(
+    ("served", "voila", "expected"),
+    [
+        ("1", "http://127.0.0.1:8866/", fw.WIDGET_RENDERER),  # make app
+        ("1", None, "plotly_mimetype"),  # make lab: figures stay in the saved notebook
+        (None, "http://127.0.0.1:8866/", "plotly_mimetype"),  # Voilà without the room config
+        (None, None, "plotly_mimetype"),  # any other Jupyter
+    ],
+)
+def test_setup_picks_the_renderer_for_where_it_runs(
+    monkeypatch, renderer_restored, served, voila, expected
+):
+    from itb_edu import notebook as nb
+
+    monkeypatch.delenv("ITB_EDU_PLOTLY_RENDERER", raising=False)
+    for name, value in ((fw.SERVED_BUNDLE_ENV, served), (fw.VOILA_ENV, voila)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    nb.setup()
+    assert renderer_restored.renderers.default == expected
+
+
+def test_handout_renderer_wins_even_in_the_app_view(monkeypatch, renderer_restored):
+    from itb_edu import notebook as nb
+
+    monkeypatch.setenv(fw.SERVED_BUNDLE_ENV, "1")
+    monkeypatch.setenv(fw.VOILA_ENV, "http://127.0.0.1:8866/")
+    monkeypatch.setenv("ITB_EDU_PLOTLY_RENDERER", "notebook")
+    nb.setup()
+    assert renderer_restored.renderers.default == "notebook"
+
+
+def test_app_view_shows_a_figure_as_a_served_widget_with_its_content(renderer_restored):
+    from ipywidgets import widget_serialization
+
+    renderer_restored.renderers.default = fw.register_widget_renderer()
+    figure = go.Figure(**_data())
+    figure.add_annotation(text="alarm", x=1, y=19.8)
+    bundle = figure._repr_mimebundle_()
+    model_id = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+    widget = widget_serialization["from_json"](f"IPY_MODEL_{model_id}", None)
+    assert isinstance(widget, fw.served_figure_widget_class())
+    assert widget.data[0].y == (20.0, 19.8, 19.6)
+    assert widget.layout.height == 300
+    assert widget.layout.annotations[0].text == "alarm"
+    assert "application/vnd.plotly.v1+json" not in bundle  # nothing for jupyterlab-plotly

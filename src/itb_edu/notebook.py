@@ -24,7 +24,8 @@ __all__ = ["course_map", "disclaimer", "setup", "show_table", "sources_table"]
 
 #: Renderer for plotly figures in notebooks. ``plotly_mimetype`` stores only the figure's JSON
 #: (JupyterLab and Voilà draw it with the bundled jupyterlab-plotly extension), which keeps the
-#: notebooks small. Handouts set ``ITB_EDU_PLOTLY_RENDERER`` to a renderer that embeds plotly.js.
+#: notebooks small. Handouts set ``ITB_EDU_PLOTLY_RENDERER`` to a renderer that embeds plotly.js;
+#: the app view of ``make app`` shows figures as widgets (see :func:`setup`).
 DEFAULT_RENDERER = "plotly_mimetype"
 
 _TABLE_CSS = """
@@ -47,13 +48,24 @@ def setup() -> None:
 
     Notes
     -----
-    Call once, in the first code cell. The renderer can be overridden with the environment
-    variable ``ITB_EDU_PLOTLY_RENDERER`` (the handout export uses this).
+    Call once, in the first code cell. The renderer is, in this order: the environment
+    variable ``ITB_EDU_PLOTLY_RENDERER`` (the handout export uses it); in the app view of
+    ``make app``, figure widgets that share the page's one plotly bundle
+    (:func:`itb_edu.apps._figurewidget.in_served_app_view`); else :data:`DEFAULT_RENDERER`.
     """
     import pandas as pd
     import plotly.io as pio
 
-    pio.renderers.default = os.environ.get("ITB_EDU_PLOTLY_RENDERER", DEFAULT_RENDERER)
+    from .apps import _figurewidget
+
+    renderer = os.environ.get("ITB_EDU_PLOTLY_RENDERER")
+    if renderer is None:
+        renderer = (
+            _figurewidget.register_widget_renderer()
+            if _figurewidget.in_served_app_view()
+            else DEFAULT_RENDERER
+        )
+    pio.renderers.default = renderer
     pd.set_option("display.max_colwidth", 200)
     pd.set_option("display.max_rows", 200)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.test_lab_notebooks import NOTEBOOKS, expected_outputs
 from tests.support.browser import SCREENSHOTS
 
 SIMULATOR = "voila/render/02_reservoir_simulator.ipynb"
@@ -111,3 +112,42 @@ def test_figure_widgets_share_one_served_bundle(page, voila_server):
             timeout=120_000,
         )
     assert bundles == [200]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_notebook_in_the_app_view(page, voila_server, path):
+    """Every notebook as an app (``make app``): every widget rendered, every plot drawn.
+
+    In the app view figures are shown as figure widgets sharing one plotly bundle, and the
+    jupyterlab-plotly extension is left out of the page (etc/voila.json), so this is where a
+    figure that only that extension could draw would go missing.
+    """
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _, n_widgets, n_plots = expected_outputs(path)
+    page.goto(voila_server.url(f"voila/render/{path.name}"), timeout=180_000)
+    page.wait_for_function(
+        """([widgets, plots]) => {
+            const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
+            const rendered = outs.filter(
+                o => o.querySelector('.jupyter-widgets, .js-plotly-plot')).length;
+            const all = [...document.querySelectorAll('.js-plotly-plot')];
+            const drawn = all.filter(p => p.querySelector('.main-svg')
+                && p.querySelectorAll('.trace').length > 0);
+            return rendered >= widgets + plots && all.length >= plots
+                && drawn.length === all.length;
+        }""",
+        arg=[n_widgets, n_plots],
+        timeout=120_000,
+    )
+    body = page.inner_text("body")
+    assert "Error displaying widget" not in body
+    assert "Traceback" not in body
+    assert errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    plots = page.locator(".js-plotly-plot")
+    for index in range(plots.count()):
+        plots.nth(index).scroll_into_view_if_needed()
+        plots.nth(index).screenshot(
+            path=str(SCREENSHOTS / f"voila-{path.stem}-plot-{index:02d}.png")
+        )

@@ -30,14 +30,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SERVED_BUNDLE_ENV",
+    "WIDGET_RENDERER",
     "bundle_dir",
     "figure_widget",
+    "in_served_app_view",
     "loader",
+    "register_widget_renderer",
     "served_figure_widget_class",
 ]
 
 #: Set (to "1") in the environment of kernels whose server publishes :func:`bundle_dir`.
 SERVED_BUNDLE_ENV = "ITB_EDU_PLOTLY_BUNDLE_SERVED"
+
+#: Voilà sets this variable in the environment of every kernel it starts.
+VOILA_ENV = "VOILA_SERVER_URL"
+
+#: plotly renderer that shows a figure as a served figure widget (see :func:`in_served_app_view`).
+WIDGET_RENDERER = "itb_edu_figure_widget"
 
 _LOADER = """\
 // itb-edu: import plotly's FigureWidget bundle from the server (once per page), not from
@@ -107,3 +116,41 @@ def figure_widget(*args, **kwargs) -> go.FigureWidget:
     import plotly.graph_objects as go
 
     return go.FigureWidget(*args, **kwargs)
+
+
+def in_served_app_view() -> bool:
+    """Tell whether this kernel belongs to a Voilà app view that publishes the bundle.
+
+    There, figures are best shown as served figure widgets too: the page then needs one copy
+    of plotly.js (the widget bundle) instead of two, and Voilà never saves the page, so
+    nothing is lost by showing a figure as a widget. ``make app`` also leaves the
+    jupyterlab-plotly extension out of the page (``etc/voila.json``).
+    """
+    return os.environ.get(SERVED_BUNDLE_ENV) == "1" and bool(os.environ.get(VOILA_ENV))
+
+
+@cache
+def register_widget_renderer() -> str:
+    """Register the plotly renderer :data:`WIDGET_RENDERER` and return its name.
+
+    The renderer shows each figure as a :func:`served_figure_widget_class` widget, with the
+    figure's data, layout and frames. Use it only where :func:`in_served_app_view` is true.
+    """
+    import plotly.io as pio
+    from plotly.io.base_renderers import MimetypeRenderer
+
+    widget_class = served_figure_widget_class()
+
+    class FigureWidgetRenderer(MimetypeRenderer):
+        """Show a figure as a figure widget whose bundle the server publishes."""
+
+        def to_mimebundle(self, fig_dict):
+            widget = widget_class(
+                data=fig_dict.get("data"),
+                layout=fig_dict.get("layout"),
+                frames=fig_dict.get("frames"),
+            )
+            return widget._repr_mimebundle_()
+
+    pio.renderers[WIDGET_RENDERER] = FigureWidgetRenderer()
+    return WIDGET_RENDERER
