@@ -93,7 +93,7 @@ def lab_open_times(pw, executable: str, runs: int) -> list[float]:
     return times
 
 
-def bench_browser(runs: int = 3):
+def bench_browser(runs: int = 5):
     """Rows for scripts/bench.py (imported there)."""
     from playwright.sync_api import sync_playwright
 
