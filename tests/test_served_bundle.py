@@ -172,3 +172,16 @@ def test_app_view_shows_a_figure_as_a_served_widget_with_its_content(renderer_re
     assert widget.layout.height == 300
     assert widget.layout.annotations[0].text == "alarm"
     assert "application/vnd.plotly.v1+json" not in bundle  # nothing for jupyterlab-plotly
+
+
+def test_apps_create_figure_widgets_through_figure_widget():
+    """A ``go.FigureWidget(...)`` made directly would carry the 5 MB bundle in its state."""
+    package = ROOT / "src" / "itb_edu"
+    direct = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        if path.name != "_figurewidget.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "FigureWidget(" in line and not line.lstrip().startswith(("#", '"', "``"))
+    ]
+    assert direct == [], "use itb_edu.apps._figurewidget.figure_widget() instead"
