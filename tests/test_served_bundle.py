@@ -92,6 +92,11 @@ def test_lab_config_publishes_the_bundle_and_turns_nagle_off(monkeypatch):
     )
     for section in (config.LabApp, config.VoilaConfiguration):
         assert section.extra_labextensions_path.get_value([]) == [str(fw.bundle_dir())]
+    room = json.loads((ROOT / "etc" / "voila.json").read_text())
+    assert (
+        config.VoilaConfiguration.extension_denylist
+        == (room["VoilaConfiguration"]["extension_denylist"])
+    )
 
 
 def test_no_delay_connection_turns_nagle_off_before_connecting(monkeypatch):

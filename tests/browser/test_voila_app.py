@@ -151,3 +151,19 @@ def test_every_notebook_in_the_app_view(page, voila_server, path):
         plots.nth(index).screenshot(
             path=str(SCREENSHOTS / f"voila-{path.stem}-plot-{index:02d}.png")
         )
+
+
+def test_app_link_through_the_lab_server(page, lab_server):
+    """The Binder app link: Voilà as a JupyterLab server extension, with the Lab settings."""
+    errors, bundles = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
+    )
+    page.goto(lab_server.url(f"voila/render/notebooks/{SIMULATOR.rsplit('/', 1)[1]}"))
+    page.wait_for_function(f"() => ({PLOT_END})() !== null", timeout=180_000)
+    page.locator(".itb-compare .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    assert "0.300 mL/day" in headline(page)
+    assert bundles == [200]
+    assert errors == []
