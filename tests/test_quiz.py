@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itb_edu import quiz
+from itb_edu.data import DataValidationError
 from itb_edu.quiz import Question, QuizFormatError, check_answer, load_quiz
 
 HEADER = ["question_id", "section", "question", "choices", "answer", "explanation", "source_ids"]
@@ -201,7 +202,11 @@ def test_duplicate_source_in_sources_csv(tmp_path: Path) -> None:
         SOURCES + "src-a,other,Again,\n",
         encoding="utf-8",
     )
-    with pytest.raises(QuizFormatError, match=r"line 4, column 'source_id': duplicate"):
+    # sources.csv is read and checked by itb_edu.data, like every course table.
+    with pytest.raises(
+        DataValidationError,
+        match=r"sources.csv, line 4, column 'source_id': 'src-a' appears more than once",
+    ):
         load_quiz("demo", data_dir=tmp_path)
 
 

@@ -63,7 +63,7 @@ _QUIZ_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
 class QuizFormatError(ValueError):
-    """A quiz or sources file is malformed.
+    """A quiz file is malformed.
 
     The message names the file, the line (1 = header row) and the column.
     """
@@ -150,7 +150,7 @@ def _resolve_data_dir(data_dir: str | Path | None) -> Path:
 
 
 def load_source_citations(data_dir: str | Path | None = None) -> dict[str, tuple[str, str]]:
-    """Read ``sources.csv`` into a mapping id -> (citation, url).
+    """Return the course's citations as a mapping id -> (citation, url).
 
     Parameters
     ----------
@@ -164,33 +164,18 @@ def load_source_citations(data_dir: str | Path | None = None) -> dict[str, tuple
 
     Raises
     ------
-    QuizFormatError
-        If the file lacks a column or repeats a source id.
+    itb_edu.data.DataValidationError
+        If ``sources.csv`` breaks its schema (a missing column, a repeated source id, ...);
+        the message names the file, line and column. It is read and checked by
+        :func:`itb_edu.data.sources`, like every other course table.
     """
-    path = _resolve_data_dir(data_dir) / "sources.csv"
-    if not path.is_file():
-        raise ValueError(f"sources file {path} does not exist")
-    citations: dict[str, tuple[str, str]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
-        for column in ("source_id", "citation"):
-            if column not in fields:
-                raise QuizFormatError(f"{path}, line 1, column {column!r}: column is missing")
-        for row in reader:
-            source_id = (row.get("source_id") or "").strip()
-            if not source_id:
-                continue
-            if source_id in citations:
-                raise QuizFormatError(
-                    f"{path}, line {reader.line_num}, column 'source_id': "
-                    f"duplicate source id {source_id!r}"
-                )
-            citations[source_id] = (
-                (row.get("citation") or "").strip(),
-                (row.get("url") or "").strip(),
-            )
-    return citations
+    from itb_edu.data import sources
+
+    table = sources(_resolve_data_dir(data_dir))
+    return {
+        row.source_id: (row.citation, "" if not isinstance(row.url, str) else row.url)
+        for row in table.itertuples(index=False)
+    }
 
 
 def available_quizzes(data_dir: str | Path | None = None) -> list[str]:
@@ -340,6 +325,8 @@ def load_quiz(
         file, line and column: missing column, empty value, duplicate id,
         fewer than two choices, answer not among the choices, or a source id
         missing from ``sources.csv``.
+    itb_edu.data.DataValidationError
+        (a ``ValueError``) if ``sources.csv`` itself breaks its schema.
 
     Notes
     -----
