@@ -5,14 +5,17 @@ plotly's ``FigureWidget`` is an anywidget: every instance carries the whole fron
 widgets therefore receives about 10 MB of JSON through the kernel before anything can draw,
 and the browser evaluates the bundle once per widget.
 
-The course servers (``make app``, ``make lab``) publish plotly's ``package_data`` folder among
-their JupyterLab extension files and tell their kernels so through the environment variable
-:data:`SERVED_BUNDLE_ENV` (see :func:`itb_edu.serving.publish_plotly_bundle`). In such a
-kernel, :func:`figure_widget` replaces the bundle in the widget state with a loader of a few
-hundred bytes that imports the served file: one cacheable HTTP request per page, evaluated
-once however many figures the page holds. Anywhere else (another JupyterLab, Binder,
-JupyterHub) it returns plotly's own ``FigureWidget`` unchanged, so the course works
-everywhere and is faster where it is served.
+The course servers (``make app``, ``make lab``, Binder through ``postBuild``) publish
+plotly's ``package_data`` folder among their JupyterLab extension files and tell their kernels
+so through the environment variable :data:`SERVED_BUNDLE_ENV` (see
+:func:`itb_edu.serving.publish_plotly_bundle`). In such a kernel, :func:`figure_widget`
+replaces the bundle in the widget state with a loader of a few hundred bytes that imports the
+served file: one cacheable HTTP request per page, evaluated once however many figures the page
+holds. Anywhere else (another JupyterLab, a JupyterHub) it returns plotly's own
+``FigureWidget`` unchanged, so the course works everywhere and is faster where it is served.
+
+In a Voilà app view of such a server, :func:`register_widget_renderer` also shows ordinary
+figures as these widgets, so the page needs no second copy of plotly.js.
 """
 
 from __future__ import annotations
