@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS, record_bundle_fetches
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -66,11 +66,7 @@ def run_all_and_wait(page, n_cells: int, timeout_ms: int = 240_000) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs_clean_in_jupyterlab(page, lab_server, path):
     n_cells, n_widgets, n_plots = expected_outputs(path)
-    bundles = []  # plotly's widget bundle, served by etc/lab/jupyter_server_config.py
-    page.on(
-        "response",
-        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
-    )
+    bundles = record_bundle_fetches(page)  # served by etc/lab/jupyter_server_config.py
     page.goto(lab_server.url(f"lab/tree/notebooks/{path.name}", reset=""))
     run_all_and_wait(page, n_cells)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_lab_notebooks import NOTEBOOKS, expected_outputs
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS, record_bundle_fetches
 
 SIMULATOR = "voila/render/02_reservoir_simulator.ipynb"
 
@@ -99,11 +99,7 @@ def test_quiz_answer_shows_feedback(simulator):
 
 def test_figure_widgets_share_one_served_bundle(page, voila_server):
     """Two figure widgets on the page (simulator, comparison), one HTTP fetch of the bundle."""
-    bundles = []
-    page.on(
-        "response",
-        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
-    )
+    bundles = record_bundle_fetches(page)
     page.goto(voila_server.url(SIMULATOR), timeout=180_000)
     for app in (".itb-simulator", ".itb-compare"):
         page.wait_for_function(
@@ -155,12 +151,9 @@ def test_every_notebook_in_the_app_view(page, voila_server, path):
 
 def test_app_link_through_the_lab_server(page, lab_server):
     """The Binder app link: Voilà as a JupyterLab server extension, with the Lab settings."""
-    errors, bundles = [], []
+    errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: bundles.append(r.status) if "/widgetbundle.js" in r.url else None,
-    )
+    bundles = record_bundle_fetches(page)
     page.goto(lab_server.url(f"voila/render/notebooks/{SIMULATOR.rsplit('/', 1)[1]}"))
     page.wait_for_function(f"() => ({PLOT_END})() !== null", timeout=180_000)
     page.locator(".itb-compare .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)

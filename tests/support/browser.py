@@ -41,3 +41,19 @@ def chromium_path() -> str | None:
 def launch(playwright, executable: str):
     """Launch headless chromium with the flags this environment needs."""
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+def record_bundle_fetches(page) -> list[int]:
+    """Return a list that fills with the HTTP status of each fetch of plotly's widget bundle.
+
+    The course servers publish ``widgetbundle.js`` so that a page fetches it once, however
+    many figure widgets it shows (see ``itb_edu/apps/_figurewidget.py``).
+    """
+    statuses: list[int] = []
+    page.on(
+        "response",
+        lambda response: (
+            statuses.append(response.status) if "/widgetbundle.js" in response.url else None
+        ),
+    )
+    return statuses
