@@ -1,4 +1,4 @@
-"""Tests for itb_edu.faq: every seed question answered, sourced and corrected where needed."""
+"""Tests for itb_edu.faq: every patient question answered, sourced and corrected where needed."""
 
 from __future__ import annotations
 
@@ -12,20 +12,33 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itb_edu import data, faq
-from itb_edu.faq import FAQ_COLUMNS, check_faq, faq_html, load_faq, read_seed, seed_questions
+from itb_edu import data
+from itb_edu.faq import FAQ_COLUMNS, check_faq, faq_html, load_faq
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_pump_and_catheter_system.ipynb"
 
-UNANSWERED_IN_SEED = {
+# The questions the course set out to answer, each in the words patients use (the course's own
+# list: a learner's clone, Binder and a hub have nothing beside the repository).
+PATIENT_QUESTIONS = (
+    "Is a baclofen pump implanted?",
+    "What is a baclofen pump used for?",
+    "Who inserts baclofen pump?",
+    "How long does baclofen pump last?",
+    "When is a baclofen pump indicated?",
+    "What are the side effects of a baclofen pump?",
+    "How often are baclofen pumps replaced?",
     "Is a baclofen pump permanent?",
+    "Does the baclofen pump cause weight gain?",
+    "What happens if your baclofen pump runs out?",
     "How often does a baclofen pump need to be replaced?",
-}
-REFILL_FOR_REPLACEMENT_IN_SEED = {
+)
+# Questions about how long the pump lasts that are often answered with the refill interval.
+REPLACEMENT_QUESTIONS = (
     "How long does baclofen pump last?",
     "How often are baclofen pumps replaced?",
-}
+    "How often does a baclofen pump need to be replaced?",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,55 +51,10 @@ def row(table: pd.DataFrame, question: str) -> dict:
     return found
 
 
-# ------------------------------------------------------------------------------ the seed
-def test_seed_file_is_read_as_eleven_distinct_questions():
-    questions = seed_questions()
-    assert len(questions) == 11
-    assert questions[0] == "Is a baclofen pump implanted?"
-    assert questions[-1] == "How often does a baclofen pump need to be replaced?"
-    seed = read_seed()
-    assert {q for q, a in seed.items() if not a} == UNANSWERED_IN_SEED
-    assert seed["Is a baclofen pump implanted?"].startswith("The baclofen pump is surgically")
-    for question in REFILL_FOR_REPLACEMENT_IN_SEED:
-        assert "refill" in seed[question].lower()
-
-
-def test_read_seed_parses_paragraphs(tmp_path):
-    path = tmp_path / "seed.txt"
-    path.write_text("Q one?\n\nQ one?\n\nAnswer one.\n\nQ two?\n\nQ three?", encoding="utf-8")
-    assert read_seed(path) == {"Q one?": "Answer one.", "Q two?": "", "Q three?": ""}
-
-
-def test_read_seed_rejects_missing_or_empty_files(tmp_path):
-    with pytest.raises(ValueError, match="no seed question file"):
-        read_seed(tmp_path / "nope.txt")
-    empty = tmp_path / "empty.txt"
-    empty.write_text("No questions here.\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="holds no question"):
-        read_seed(empty)
-
-
-@given(
-    st.lists(
-        st.from_regex(r"[A-Z][a-z]{2,8}( [a-z]{2,8}){0,4}\?", fullmatch=True),
-        min_size=1,
-        max_size=6,
-    )
-)
-def test_read_seed_keeps_each_question_once_in_order(questions):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "seed.txt"
-        path.write_text("\n\n".join(questions), encoding="utf-8")
-        assert seed_questions(path) == list(dict.fromkeys(questions))
-
-
 # ---------------------------------------------------------------------------- the table
-def test_every_seed_question_has_a_sourced_answer(table):
+def test_every_patient_question_has_a_sourced_answer(table):
     assert check_faq(table) == []
-    assert set(table["question"]) == set(seed_questions())
-    assert len(table) == len(seed_questions())  # the repeated seed question is one row
+    assert tuple(table["question"]) == PATIENT_QUESTIONS
     known = set(data.sources()["source_id"])
     for record in table.to_dict("records"):
         ids = [s.strip() for s in record["source_ids"].split(";")]
@@ -100,20 +68,20 @@ def test_columns_are_the_agreed_ones(table):
     assert table["faq_id"].is_unique
 
 
-def test_seed_gaps_and_errors_are_named(table):
-    for question in UNANSWERED_IN_SEED:
-        assert row(table, question)["corrects_seed"].startswith("Missing")
-    for question in REFILL_FOR_REPLACEMENT_IN_SEED:
-        assert row(table, question)["corrects_seed"].startswith("Wrong")
+def test_common_mistakes_are_named(table):
+    for question in REPLACEMENT_QUESTIONS:
+        mistake = row(table, question)["common_mistake"]
+        assert "refill" in mistake.lower(), question
+        assert "1 to 6 months" in mistake, question
     weight = row(table, "Does the baclofen pump cause weight gain?")
-    assert "substantial" in weight["corrects_seed"]
+    assert "substantial" in weight["common_mistake"]
+    assert "reversible" in row(table, "Is a baclofen pump permanent?")["common_mistake"]
+    assert row(table, "What is a baclofen pump used for?")["common_mistake"] == ""
+    assert not table["common_mistake"].str.contains("seed", case=False).any()
 
 
 def test_replacement_is_years_and_refill_is_months(table):
-    for question in (
-        *REFILL_FOR_REPLACEMENT_IN_SEED,
-        "How often does a baclofen pump need to be replaced?",
-    ):
+    for question in REPLACEMENT_QUESTIONS:
         answer = row(table, question)["answer"]
         assert "5 to 7 years" in answer
         assert "90 days" in answer
@@ -163,29 +131,46 @@ def good_table() -> pd.DataFrame:
     )
 
 
-SEED = {"Q one?": "seed answer", "Q two?": ""}
 KNOWN = {"src-a", "src-b"}
 
 
 def test_checker_accepts_a_good_table():
-    assert check_faq(good_table(), SEED, KNOWN) == []
+    assert check_faq(good_table(), KNOWN) == []
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda t: t.drop(index=1), "'Q two?' has no row"),
         (lambda t: t.assign(answer=["A1", " "]), "'Q two?' has no answer"),
         (lambda t: t.assign(source_ids=["src-a", ""]), "'Q two?' has no source"),
         (lambda t: t.assign(source_ids=["src-a", "src-z"]), "unknown source 'src-z'"),
-        (lambda t: t.assign(corrects_seed=["", ""]), "corrects_seed does not say so"),
+        (lambda t: t.assign(question=["Q one?", "Q two"]), "'Q two' does not end with '?'"),
+        (lambda t: t.assign(question=["Q one?", " Q  one? "]), "question 'Q one?' appears more"),
         (lambda t: t.assign(question=["Q one?", "Q one?"]), "question 'Q one?' appears more"),
         (lambda t: t.assign(faq_id=["f1", "f1"]), "faq_id 'f1' appears more"),
     ],
 )
 def test_checker_names_each_problem(change, message):
-    problems = check_faq(change(good_table()), SEED, KNOWN)
+    problems = check_faq(change(good_table()), KNOWN)
     assert any(message in p for p in problems), problems
+
+
+@given(
+    st.lists(
+        st.from_regex(r"[A-Z][a-z]{2,8}( [a-z]{2,8}){0,4}", fullmatch=True),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    )
+)
+def test_checker_accepts_any_table_of_distinct_sourced_questions(stems):
+    table = pd.DataFrame(
+        [[f"f{k}", f"{stem}?", "An answer.", "1. S", "", "src-a"] for k, stem in enumerate(stems)],
+        columns=list(FAQ_COLUMNS),
+    )
+    assert check_faq(table, KNOWN) == []
+    doubled = pd.concat([table, table.iloc[[0]].assign(faq_id="extra")], ignore_index=True)
+    assert check_faq(doubled, KNOWN) == [f"question {stems[0] + '?'!r} appears more than once"]
 
 
 def test_load_faq_rejects_an_empty_answer(tmp_path):
@@ -204,7 +189,7 @@ def test_html_has_one_collapsible_item_per_question(table):
     text = out._repr_html_()
     assert text == str(out)
     assert text.count("<details>") == len(table)
-    assert text.count("itb-faq-fix'>") == int((table["corrects_seed"] != "").sum())
+    assert text.count("itb-faq-fix'>") == int((table["common_mistake"] != "").sum())
     assert "Is a baclofen pump permanent?" in text
     assert "McCoy AA, Fox MA" in text  # full citation, not only the id
 
@@ -217,13 +202,3 @@ def test_html_escapes_and_filters_by_section():
     assert only.count("<details>") == 2
     with pytest.raises(ValueError, match=r"section='9. Nope' matches no question"):
         faq_html(table, citations={}, section="9. Nope")
-
-
-def test_default_seed_path_is_shared_beside_the_repository():
-    assert faq.default_seed_path() == ROOT.parent / "shared" / "seed-faq.txt"
-
-
-def test_read_seed_accepts_windows_line_ends_and_spaced_blank_lines(tmp_path):
-    path = tmp_path / "seed.txt"
-    path.write_bytes(b"Q one?\r\n\r\nAnswer\r\none.\r\n  \r\nQ two?")
-    assert read_seed(path) == {"Q one?": "Answer one.", "Q two?": ""}

@@ -296,7 +296,7 @@ SPECS: dict[str, TableSpec] = {
             _text("question"),
             _text("answer"),
             _text("notebook_section"),
-            _text("corrects_seed", required=False),
+            _text("common_mistake", required=False),
             SOURCE_IDS,
         ),
         key="faq_id",

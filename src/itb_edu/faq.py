@@ -1,21 +1,23 @@
 """Frequently asked questions about the pump, answered and sourced, kept as data.
 
-The answers live in ``data/faq.csv``; this module loads them, checks them against the team's
-seed list of patient questions (``shared/seed-faq.txt`` beside the repository) and renders them
-as a styled, collapsible HTML list for the notebooks.
+The questions patients and families ask, each as they ask it, and the course's answers live in
+``data/faq.csv``, inside the repository: the course needs nothing beside it. This module loads
+them, checks that every question has a sourced answer, and renders them as a styled,
+collapsible HTML list for the notebooks.
 
 Columns of ``data/faq.csv``:
 
 ``faq_id``
     Unique id (``faq-01``).
 ``question``
-    The question, word for word as in the seed list (one row for a question the seed repeats).
+    The question in the words patients use (each question once).
 ``answer``
     The course's answer, in plain words.
 ``notebook_section``
     The heading of the notebook-01 section that teaches the answer.
-``corrects_seed``
-    Where the seed's answer was wrong or missing, in plain words; empty when it was right.
+``common_mistake``
+    Where the answer patients often meet is wrong or missing (for example the refill
+    interval given for how long the pump lasts), in plain words; empty when there is none.
 ``source_ids``
     Semicolon-separated ids that resolve in ``data/sources.csv``.
 
@@ -26,7 +28,6 @@ display.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,11 +39,8 @@ __all__ = [
     "FAQ_COLUMNS",
     "HTMLBlock",
     "check_faq",
-    "default_seed_path",
     "faq_html",
     "load_faq",
-    "read_seed",
-    "seed_questions",
 ]
 
 FAQ_COLUMNS: tuple[str, ...] = (
@@ -50,7 +48,7 @@ FAQ_COLUMNS: tuple[str, ...] = (
     "question",
     "answer",
     "notebook_section",
-    "corrects_seed",
+    "common_mistake",
     "source_ids",
 )
 
@@ -74,73 +72,6 @@ class HTMLBlock:
         return self.html
 
 
-def default_seed_path() -> Path:
-    """Return where the team's seed question list is expected.
-
-    Returns
-    -------
-    pathlib.Path
-        ``<repository>/../shared/seed-faq.txt`` (``shared/`` sits beside the checkout).
-    """
-    return Path(__file__).resolve().parents[3] / "shared" / "seed-faq.txt"
-
-
-def read_seed(path: str | Path | None = None) -> dict[str, str]:
-    """Read the seed list: each question with the seed's answer.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        The seed file; default :func:`default_seed_path`. Paragraphs are separated by blank
-        lines; a paragraph ending in ``?`` is a question, the paragraph after it (if it is not
-        a question) is its answer.
-
-    Returns
-    -------
-    dict
-        ``{question: seed answer}`` in first-seen order; the answer is ``""`` where the seed
-        gives none. A repeated question keeps the first answer found for it.
-
-    Raises
-    ------
-    ValueError
-        If the file does not exist or holds no question.
-    """
-    seed = Path(path) if path is not None else default_seed_path()
-    if not seed.is_file():
-        raise ValueError(f"path={str(seed)!r}: no seed question file there")
-    text = seed.read_text(encoding="utf-8").replace("\r\n", "\n")
-    paragraphs = [" ".join(block.split()) for block in re.split(r"\n[ \t]*\n", text)]
-    paragraphs = [p for p in paragraphs if p]
-    result: dict[str, str] = {}
-    for k, paragraph in enumerate(paragraphs):
-        if not paragraph.endswith("?"):
-            continue
-        following = paragraphs[k + 1] if k + 1 < len(paragraphs) else ""
-        answer = "" if following.endswith("?") else following
-        if not result.get(paragraph):
-            result[paragraph] = answer
-    if not result:
-        raise ValueError(f"path={str(seed)!r} holds no question (no paragraph ends with '?')")
-    return result
-
-
-def seed_questions(path: str | Path | None = None) -> list[str]:
-    """Return the seed's questions, each once, in order.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        The seed file; default :func:`default_seed_path`.
-
-    Returns
-    -------
-    list of str
-        Unique questions, whitespace normalised.
-    """
-    return list(read_seed(path))
-
-
 def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Load ``data/faq.csv``, validated (columns, non-empty cells, resolvable source ids).
 
@@ -152,8 +83,8 @@ def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per question, columns :data:`FAQ_COLUMNS`; ``corrects_seed`` is ``""`` where
-        the seed was right.
+        One row per question, columns :data:`FAQ_COLUMNS`; ``common_mistake`` is ``""`` where
+        there is none to correct.
 
     Raises
     ------
@@ -170,7 +101,7 @@ def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
         raise ValueError(f"faq.csv is missing column(s) {missing}")
     faq = faq[list(FAQ_COLUMNS)].fillna("").astype(str)
     for column in FAQ_COLUMNS:
-        if column == "corrects_seed":
+        if column == "common_mistake":
             continue
         empty = faq.loc[faq[column].str.strip() == "", "faq_id"].tolist()
         if empty:
@@ -180,7 +111,6 @@ def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 def check_faq(
     faq: pd.DataFrame,
-    seed: dict[str, str] | None = None,
     known_source_ids: set[str] | None = None,
 ) -> list[str]:
     """List what is wrong with the FAQ table, in plain words (empty list: all good).
@@ -189,52 +119,41 @@ def check_faq(
     ----------
     faq : pandas.DataFrame
         The table, as from :func:`load_faq`.
-    seed : dict, optional
-        ``{question: seed answer}`` as from :func:`read_seed`; default the team's seed file.
     known_source_ids : set of str, optional
         Ids in ``data/sources.csv``; default read with :func:`itb_edu.data.sources`.
 
     Returns
     -------
     list of str
-        One message per problem: a seed question with no row, no answer or no source; a
-        source id that does not resolve; a repeated question or id; a seed question the seed
-        left unanswered whose row does not say so in ``corrects_seed``.
+        One message per problem: a question with no answer or no source, a source id that does
+        not resolve, a question or id that appears twice, a question that is not a question.
     """
-    if seed is None:
-        seed = read_seed()
     if known_source_ids is None:
         from itb_edu import data
 
         known_source_ids = set(data.sources()["source_id"])
     problems: list[str] = []
+    normalised = faq.assign(question=[" ".join(str(q).split()) for q in faq["question"]])
     for column in ("faq_id", "question"):
-        repeated = sorted({v for v in faq[column] if (faq[column] == v).sum() > 1})
-        problems += [f"{column} {value!r} appears more than once" for value in repeated]
-    rows = {
-        " ".join(str(q).split()): row
-        for q, row in zip(faq["question"], faq.to_dict("records"), strict=True)
-    }
-    for question, seed_answer in seed.items():
-        row = rows.get(question)
-        if row is None:
-            problems.append(f"seed question {question!r} has no row")
-            continue
+        counts = normalised[column].value_counts()
+        problems += [
+            f"{column} {value!r} appears more than once"
+            for value in sorted(counts[counts > 1].index)
+        ]
+    for row in normalised.to_dict("records"):
+        question = row["question"]
+        if not question.endswith("?"):
+            problems.append(f"question {question!r} does not end with '?'")
         if not str(row["answer"]).strip():
-            problems.append(f"seed question {question!r} has no answer")
+            problems.append(f"question {question!r} has no answer")
         ids = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
         if not ids:
-            problems.append(f"seed question {question!r} has no source")
+            problems.append(f"question {question!r} has no source")
         problems += [
-            f"seed question {question!r} cites unknown source {source_id!r}"
+            f"question {question!r} cites unknown source {source_id!r}"
             for source_id in ids
             if source_id not in known_source_ids
         ]
-        if not seed_answer and not str(row["corrects_seed"]).strip():
-            problems.append(
-                f"seed question {question!r} was unanswered in the seed, "
-                "but corrects_seed does not say so"
-            )
     return problems
 
 
@@ -273,8 +192,8 @@ def faq_html(
     Returns
     -------
     HTMLBlock
-        Deterministic HTML: each answer, a highlighted note where the seed's answer was wrong
-        or missing, the section that teaches it and the full citations.
+        Deterministic HTML: each answer, a highlighted note where a common answer is wrong or
+        missing, the section that teaches it and the full citations.
 
     Raises
     ------
@@ -301,10 +220,9 @@ def faq_html(
             f"<code>[{html.escape(source_id)}]</code></li>"
             for source_id in ids
         )
-        fix = str(row["corrects_seed"]).strip()
+        fix = str(row["common_mistake"]).strip()
         fix_html = (
-            f"<div class='itb-faq-fix'><b>Correction to the seed answer.</b> "
-            f"{html.escape(fix)}</div>"
+            f"<div class='itb-faq-fix'><b>A common mistake, corrected.</b> {html.escape(fix)}</div>"
             if fix
             else ""
         )
