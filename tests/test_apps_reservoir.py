@@ -308,23 +308,27 @@ def test_plan_repr_html_lists_moments_in_words():
     assert "education only" in text
 
 
-def test_refill_visit_check_takes_threshold_from_pump_table():
+def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table():
     plan = sim.plan(
         "2026-01-05 09:00", fill_volume_ml=20, concentration_mcg_per_ml=500, daily_dose_mcg=100
     )
-    check = sim.refill_visit_check(
-        plan, pump_id="synchromed-ii-20", aspirated_ml=15.5, at="2026-02-04 09:00"
+    for pump_id in ("synchromed-ii-20", "synchromed-ii-40"):
+        check = sim.refill_visit_check(
+            plan, pump_id=pump_id, aspirated_ml=12.5, at="2026-02-04 09:00"
+        )
+        assert check.overinfusion_above_pct == 14.5
+        assert check.explainable_shortfall_ml == pytest.approx(0.87)
+        assert check.finding == "less-beyond-labelled-accuracy"
+    html = check._repr_html_()
+    assert "more than 14.5 % above the programmed rate: 0.87 mL over this interval" in html
+    assert "-1.50 mL" in html
+    assert "education only" in html
+    prometra = sim.refill_visit_check(
+        plan, pump_id="prometra-ii-20", aspirated_ml=13.5, at="2026-02-04 09:00"
     )
-    assert check.flag_ml == 1.0
-    assert check.flagged
-    assert "+1.50 mL (flag above 1 mL)" in check._repr_html_()
-    check_40 = sim.refill_visit_check(
-        plan, pump_id="synchromed-ii-40", aspirated_ml=15.5, at="2026-02-04 09:00"
-    )
-    assert check_40.flag_ml == 2.0
-    assert not check_40.flagged
-    with pytest.raises(ValueError, match=r"pump 'prometra-ii-20' has no residual_gap_flag_ml"):
-        sim.refill_visit_check(plan, pump_id="prometra-ii-20", aspirated_ml=15, at="2026-02-04")
+    assert prometra.overinfusion_above_pct is None
+    assert prometra.finding == "less-no-accuracy-on-file"
+    assert prometra.stop_and_investigate
     with pytest.raises(ValueError, match=r"pump_id must be one of .* got 'nope'"):
         sim.refill_visit_check(plan, pump_id="nope", aspirated_ml=15, at="2026-02-04")
 

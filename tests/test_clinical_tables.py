@@ -48,7 +48,7 @@ HEADERS = {
         "dose_change",
         "low_reservoir_alarm",
         "default_low_alarm_ml",
-        "residual_gap_flag_ml",
+        "overinfusion_above_pct",
         "battery_life",
         "end_of_life",
         "mri",
@@ -245,11 +245,11 @@ def test_loader_accepts_a_consistent_amount_and_rejects_an_inconsistent_one(
 
 
 @pytest.mark.parametrize(
-    ("pump_id", "model_number", "reservoir_ml", "gap_ml"),
-    [("synchromed-ii-20", "8637-20", 20.0, 1.0), ("synchromed-ii-40", "8637-40", 40.0, 2.0)],
+    ("pump_id", "model_number", "reservoir_ml"),
+    [("synchromed-ii-20", "8637-20", 20.0), ("synchromed-ii-40", "8637-40", 40.0)],
 )
-def test_synchromed_ii_sizes_model_numbers_and_thresholds(
-    pumps, pump_id: str, model_number: str, reservoir_ml: float, gap_ml: float
+def test_synchromed_ii_sizes_model_numbers_and_labelled_accuracy(
+    pumps, pump_id: str, model_number: str, reservoir_ml: float
 ) -> None:
     row = pumps.loc[pump_id]
     assert row["manufacturer"] == "Medtronic"
@@ -257,7 +257,9 @@ def test_synchromed_ii_sizes_model_numbers_and_thresholds(
     assert row["model_number"] == model_number
     assert row["reservoir_ml"] == reservoir_ml
     assert row["default_low_alarm_ml"] == 2.0
-    assert row["residual_gap_flag_ml"] == gap_ml
+    assert row["overinfusion_above_pct"] == 14.5  # the same labelling for both sizes
+    assert "ecri-synchromed-overinfusion-2014" in row["source_ids"].split(";")
+    assert "maino-2017-pocket-fill" not in row["source_ids"].split(";")
     assert row["mechanism"] == "programmable peristaltic"
     assert row["powered_by"] == "battery"
     assert "90 days" in row["end_of_life"]
@@ -278,9 +280,9 @@ def test_prometra_ii_sizes_and_mri_emptying(
     assert "Empty the reservoir before any MRI" in row["mri"]
 
 
-def test_synchromed_residual_gap_thresholds_are_not_transferred_to_other_pumps(pumps) -> None:
+def test_synchromed_figures_are_not_transferred_to_other_pumps(pumps) -> None:
     others = pumps[pumps["model"] != "SynchroMed II"]
-    assert others["residual_gap_flag_ml"].isna().all()
+    assert others["overinfusion_above_pct"].isna().all()
     assert others["default_low_alarm_ml"].isna().all()
 
 
@@ -306,11 +308,13 @@ def test_codman_reservoir_is_left_empty_because_no_exact_size_was_verified(pumps
     assert facts.loc["codman-3000-volume", "value"] == "about 1"
 
 
-def test_residual_gap_never_exceeds_the_reservoir(pumps) -> None:
-    known = pumps.dropna(subset=["residual_gap_flag_ml", "reservoir_ml"])
+def test_alarm_volume_is_below_the_reservoir_and_limits_are_percentages(pumps) -> None:
+    known = pumps.dropna(subset=["default_low_alarm_ml", "reservoir_ml"])
     assert not known.empty
-    assert (known["residual_gap_flag_ml"] < known["reservoir_ml"]).all()
     assert (known["default_low_alarm_ml"] < known["reservoir_ml"]).all()
+    limits = pumps["overinfusion_above_pct"].dropna()
+    assert not limits.empty
+    assert ((limits > 0) & (limits < 100)).all()
 
 
 def test_pump_text_columns_are_filled(pumps) -> None:
@@ -365,7 +369,11 @@ def test_ranges_use_an_en_dash_not_a_hyphen(facts) -> None:
         ("low-alarm-raised-4ml", "4", "mL"),
         ("refill-alarm-date-margin", "3–5", "days"),
         ("refill-travel-week-early", "1", "week"),
-        ("pocket-fill-gap-thresholds", "1; 2", "mL"),
+        ("pocket-fill-sensor-gap", "1; 2", "mL"),
+        ("synchromed-dimensions", "87.5; 19.5; 26", "mm"),
+        ("synchromed-flex-13-changes", "13", "changes per day"),
+        ("implant-operation-duration", "1–4", "h"),
+        ("ultrasound-transducer-distance", "15", "cm"),
         ("overinfusion-definition", "14.5; 0.16", "%"),
         ("mri-recovery-delay", "2–24", "h"),
         ("prometra-refill-date-rule", "3.0", "mL"),
@@ -399,11 +407,28 @@ def test_fact_table_agrees_with_pump_table(facts, pumps) -> None:
         facts.loc["low-alarm-default-2ml", "value"]
         == f"{pumps.loc['synchromed-ii-20', 'default_low_alarm_ml']:g}"
     )
-    gaps = facts.loc["pocket-fill-gap-thresholds", "value"].split("; ")
-    assert [float(g) for g in gaps] == [
-        pumps.loc["synchromed-ii-20", "residual_gap_flag_ml"],
-        pumps.loc["synchromed-ii-40", "residual_gap_flag_ml"],
-    ]
+    limit = facts.loc["overinfusion-definition", "value"].split("; ")[0]
+    assert float(limit) == pumps.loc["synchromed-ii-20", "overinfusion_above_pct"]
+    assert float(limit) == pumps.loc["synchromed-ii-40", "overinfusion_above_pct"]
+
+
+def test_the_pocket_fill_study_is_taught_as_what_it_measured(facts) -> None:
+    statement = facts.loc["pocket-fill-sensor-gap", "statement"]
+    assert "fill-level sensor" in statement
+    assert "volume injected" in statement
+    assert "not limits for the residual drawn back" in statement
+    assert "SynchroMed" not in statement
+    assert "pocket-fill-gap-thresholds" not in facts.index
+
+
+def test_withdrawal_look_alikes_rest_on_a_differential_diagnosis_source(facts) -> None:
+    time_course = facts.loc["withdrawal-time-course"]
+    assert "distinct from" in time_course["statement"]
+    assert time_course["source_ids"] == "coffey-2002-withdrawal"
+    look_alikes = facts.loc["withdrawal-look-alikes"]
+    assert "coffey-2002-withdrawal" not in look_alikes["source_ids"]
+    for condition in ("sepsis", "meningitis", "autonomic dysreflexia", "serotonin syndrome"):
+        assert condition in look_alikes["statement"]
 
 
 def test_every_topic_in_use_is_documented(facts) -> None:

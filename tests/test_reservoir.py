@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from itb_edu.reservoir import (
+    RESIDUAL_FINDINGS,
     concentration_change,
     format_schedule,
     parse_schedule,
@@ -465,28 +466,94 @@ def test_volume_table_rejects_bad_horizon():
 # --------------------------------------------------------------------------------------------
 # Residual check
 # --------------------------------------------------------------------------------------------
-def test_residual_check_hand_computed():
-    # Day 30 at 0.2 mL/day: 20 - 6 = 14 mL expected.
+VISIT = date(2026, 2, 4)  # day 30 at 0.2 mL/day: 6.0 mL programmed, 20 - 6 = 14.0 mL expected
+REASSURING = ("within limits", "acceptable", "normal", "no problem", "nothing to worry")
+
+
+def test_residual_check_hand_computed_with_the_labelled_overinfusion_limit():
     plan = plan_refill(**BASE, reservoir_ml=20)
-    ok = residual_check(plan, aspirated_ml=14.8, at=date(2026, 2, 4), residual_gap_flag_ml=1)
-    assert ok.expected_ml == pytest.approx(14.0)
-    assert ok.gap_ml == pytest.approx(0.8)
-    assert not ok.flagged
-    assert "Within limits" in ok.message
-    bad = residual_check(plan, aspirated_ml=15.5, at=date(2026, 2, 4), residual_gap_flag_ml=1)
-    assert bad.flagged
-    assert bad.gap_ml == pytest.approx(1.5)
-    assert "1.50 mL more than the expected 14.00 mL" in bad.message
-    low = residual_check(plan, aspirated_ml=12.5, at=date(2026, 2, 4), residual_gap_flag_ml=1)
-    assert low.flagged
-    assert "less" in low.message
+    more = residual_check(plan, aspirated_ml=15.5, at=VISIT, overinfusion_above_pct=14.5)
+    assert more.expected_ml == pytest.approx(14.0)
+    assert more.programmed_ml == pytest.approx(6.0)
+    assert more.explainable_shortfall_ml == pytest.approx(0.87)  # 6.0 x 14.5 / 100
+    assert more.gap_ml == pytest.approx(1.5)
+    assert (more.finding, more.stop_and_investigate) == ("more", True)
+    assert "15.50 mL came back against an expected 14.00 mL (1.50 mL more)" in more.message
+    assert "do not refill" in more.message
+    assert "withdrawal" in more.message
+
+    beyond = residual_check(plan, aspirated_ml=12.5, at=VISIT, overinfusion_above_pct=14.5)
+    assert beyond.gap_ml == pytest.approx(-1.5)
+    assert (beyond.finding, beyond.stop_and_investigate) == ("less-beyond-labelled-accuracy", True)
+    assert "more than the 0.87 mL a pump delivering 14.5 % above" in beyond.message
+    assert "pocket" in beyond.message
+    assert "overinfusing" in beyond.message
+
+    within = residual_check(plan, aspirated_ml=13.5, at=VISIT, overinfusion_above_pct=14.5)
+    assert (within.finding, within.stop_and_investigate) == ("less-within-labelled-accuracy", False)
+    assert "does not make it safe" in within.message
+    assert "stop and investigate if it is not explained" in within.message
+
+    same = residual_check(plan, aspirated_ml=14.0, at=VISIT, overinfusion_above_pct=14.5)
+    assert (same.finding, same.stop_and_investigate, same.gap_ml) == ("matches", False, 0.0)
 
 
-def test_residual_gap_equal_to_threshold_is_not_flagged():
+def test_residual_shortfall_at_the_labelled_limit_is_exact():
+    # 14.0 - 13.13 = 0.87 mL, exactly 6.0 x 14.5 %: the pump at its limit explains it.
     plan = plan_refill(**BASE)
-    check = residual_check(plan, aspirated_ml=15.0, at=date(2026, 2, 4), residual_gap_flag_ml=1)
-    assert check.gap_ml == 1.0
-    assert not check.flagged
+    at_limit = residual_check(plan, aspirated_ml=13.13, at=VISIT, overinfusion_above_pct=14.5)
+    assert at_limit.finding == "less-within-labelled-accuracy"
+    past = residual_check(plan, aspirated_ml=13.12, at=VISIT, overinfusion_above_pct=14.5)
+    assert past.finding == "less-beyond-labelled-accuracy"
+
+
+def test_residual_check_without_a_documented_accuracy_stops_on_any_shortfall():
+    plan = plan_refill(**BASE)
+    check = residual_check(plan, aspirated_ml=13.9, at=VISIT)
+    assert check.overinfusion_above_pct is None
+    assert check.explainable_shortfall_ml is None
+    assert (check.finding, check.stop_and_investigate) == ("less-no-accuracy-on-file", True)
+    assert "no documented accuracy figure for this pump" in check.message
+    assert "no documented figure for this pump" in check._repr_html_()
+
+
+def test_more_coming_back_is_never_put_down_to_a_pocket_fill():
+    # A pocket fill leaves less in the reservoir, so it can only show as less coming back.
+    plan = plan_refill(**BASE)
+    for aspirated in (14.01, 15.5, 19.9):
+        check = residual_check(plan, aspirated_ml=aspirated, at=VISIT, overinfusion_above_pct=14.5)
+        assert check.finding == "more"
+        assert "pocket" not in check.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    aspirated=st.decimals(min_value=0, max_value=20, places=2).map(float),
+    days=st.integers(min_value=0, max_value=120),
+    limit=st.one_of(st.none(), st.sampled_from([5.0, 14.5, 15.0])),
+)
+def test_residual_check_properties(aspirated, days, limit):
+    plan = plan_refill(**BASE, reservoir_ml=20)
+    check = residual_check(
+        plan,
+        aspirated_ml=aspirated,
+        at=BASE["refill_at"] + timedelta(days=days),
+        overinfusion_above_pct=limit,
+    )
+    assert check.finding in RESIDUAL_FINDINGS
+    assert check.expected_ml + check.programmed_ml == pytest.approx(20.0)
+    assert check.gap_ml == pytest.approx(aspirated - check.expected_ml)
+    if check.gap_ml > 0:
+        assert check.finding == "more"
+    if check.gap_ml < 0:
+        assert check.finding.startswith("less")
+    if check.finding == "less-within-labelled-accuracy":
+        assert -check.gap_ml <= check.explainable_shortfall_ml + 1e-12
+    assert check.stop_and_investigate == (
+        check.finding not in ("matches", "less-within-labelled-accuracy")
+    )
+    text = (check.message + check._repr_html_()).lower()
+    assert not any(word in text for word in REASSURING)
 
 
 @pytest.mark.parametrize(
@@ -494,13 +561,14 @@ def test_residual_gap_equal_to_threshold_is_not_flagged():
     [
         ({"aspirated_ml": -1}, r"aspirated_ml must not be negative, got -1"),
         ({"aspirated_ml": 25}, r"aspirated_ml \(25\) is more than reservoir_ml \(20.0\)"),
-        ({"residual_gap_flag_ml": 0}, r"residual_gap_flag_ml must be greater than zero, got 0"),
+        ({"overinfusion_above_pct": 0}, r"overinfusion_above_pct must be greater than zero"),
+        ({"overinfusion_above_pct": math.nan}, r"overinfusion_above_pct must be a finite"),
         ({"at": date(2025, 1, 1)}, r"at .* is before refill_at"),
     ],
 )
 def test_residual_check_bad_input(kwargs, match):
     plan = plan_refill(**BASE, reservoir_ml=20)
-    args = {"aspirated_ml": 14, "at": date(2026, 2, 4), "residual_gap_flag_ml": 1, **kwargs}
+    args = {"aspirated_ml": 14, "at": VISIT, "overinfusion_above_pct": 14.5, **kwargs}
     with pytest.raises(ValueError, match=match):
         residual_check(plan, **args)
 

@@ -199,7 +199,7 @@ SPECS: dict[str, TableSpec] = {
             _text("dose_change"),
             _text("low_reservoir_alarm"),
             _number("default_low_alarm_ml", required=False),
-            _number("residual_gap_flag_ml", required=False, positive=True),
+            _number("overinfusion_above_pct", required=False, positive=True),
             _text("battery_life"),
             _text("end_of_life"),
             _text("mri"),
@@ -662,8 +662,8 @@ def pumps(data_dir: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per pump model and reservoir size: ``reservoir_ml`` [mL],
-        ``default_low_alarm_ml`` [mL] and ``residual_gap_flag_ml`` [mL] (missing where no
-        verified figure exists), mechanism, power source, dose setting, MRI handling and
+        ``default_low_alarm_ml`` [mL] and ``overinfusion_above_pct`` [%] (missing where no
+        documented figure exists), mechanism, power source, dose setting, MRI handling and
         ``source_ids``.
     """
     return load_table("pumps", data_dir)

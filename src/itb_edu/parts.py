@@ -364,7 +364,9 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
     "pump-types": (
         "codman-3000-mechanism",
         "constant-flow-dose-change",
+        "synchromed-dimensions",
         "synchromed-flex-dosing",
+        "synchromed-flex-13-changes",
         "prometra-ifu-drug",
         "prometra-age-22",
     ),
@@ -386,6 +388,7 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
         "maintenance-adjustment",
     ),
     "refills-and-replacement": (
+        "implant-operation-duration",
         "refill-interval-clinic",
         "refill-interval-medtronic",
         "refill-interval-bristol",
@@ -394,7 +397,12 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
         "synchromed-replacement-planning",
     ),
     "refill-safety": (
-        "pocket-fill-gap-thresholds",
+        "refill-compare-drained",
+        "refill-aspirate-less-overinfusion",
+        "overinfusion-definition",
+        "overinfusion-can-increase",
+        "refill-verify-each-visit",
+        "pocket-fill-sensor-gap",
         "pocket-fill-reports",
         "low-alarm-default-2ml",
         "low-alarm-raised-4ml",
@@ -417,6 +425,7 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
         "mri-stall-alarm",
         "prometra-mri-empty",
         "prometra-ii-fav",
+        "ultrasound-transducer-distance",
     ),
 }
 

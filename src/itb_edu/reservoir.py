@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "DEFAULT_LOW_ALARM_ML",
     "MAX_HORIZON_DAYS",
+    "RESIDUAL_FINDINGS",
     "ConcentrationChange",
     "RefillPlan",
     "ResidualCheck",
@@ -896,6 +897,22 @@ def plan_refill(
 # --------------------------------------------------------------------------------------------
 # Refill visit: residual check
 # --------------------------------------------------------------------------------------------
+#: Findings of :func:`residual_check`, by code.
+RESIDUAL_FINDINGS: dict[str, str] = {
+    "matches": "The aspirated volume equals the expected residual.",
+    "less-within-labelled-accuracy": (
+        "Less came back than expected, by no more than the labelled overinfusion limit allows."
+    ),
+    "less-beyond-labelled-accuracy": (
+        "Less came back than expected, by more than the labelled overinfusion limit allows."
+    ),
+    "less-no-accuracy-on-file": (
+        "Less came back than expected; the course has no documented accuracy for this pump."
+    ),
+    "more": "More came back than expected: less drug reached the patient than programmed.",
+}
+
+
 @dataclass(frozen=True)
 class ResidualCheck:
     """Result of :func:`residual_check`.
@@ -907,32 +924,61 @@ class ResidualCheck:
     aspirated_ml : float
         Volume drawn back from the reservoir at the visit [mL].
     gap_ml : float
-        ``aspirated_ml - expected_ml`` [mL]: positive means more came back than expected
-        (drug not delivered, or a pocket fill last time); negative means less (over-delivery,
-        a leak, or the pump ran faster than programmed).
-    flag_ml : float
-        Gap above which the refill is flagged for the pump size [mL].
-    flagged : bool
-        True when ``abs(gap_ml) > flag_ml``.
+        ``aspirated_ml - expected_ml`` [mL]. Negative: less came back than expected (the pump
+        may have delivered more than programmed, the last refill may not all have reached the
+        reservoir, for example a pocket fill, or a volume was recorded wrongly). Positive: more
+        came back (less drug reached the patient than programmed, for example the pump stopped,
+        or a volume was recorded wrongly).
+    programmed_ml : float
+        Volume the pump was programmed to move out of the reservoir since the refill [mL]
+        (fill volume minus expected residual).
+    overinfusion_above_pct : float or None
+        The pump's labelled overinfusion limit [%]: delivery more than this far above the
+        programmed rate counts as overinfusion. None where the course has no documented figure.
+    explainable_shortfall_ml : float or None
+        ``programmed_ml * overinfusion_above_pct / 100`` [mL]: the largest shortfall a pump
+        running at its labelled limit would produce. None without a documented limit.
+    finding : str
+        A key of :data:`RESIDUAL_FINDINGS`.
+    stop_and_investigate : bool
+        True unless the volumes match or the shortfall is no larger than the labelled limit
+        explains. Even then the check does not say the gap is acceptable: see ``message``.
     message : str
-        Plain-words verdict.
+        Plain-words reading of the comparison.
     """
 
     expected_ml: float
     aspirated_ml: float
     gap_ml: float
-    flag_ml: float
-    flagged: bool
+    programmed_ml: float
+    overinfusion_above_pct: float | None
+    explainable_shortfall_ml: float | None
+    finding: str
+    stop_and_investigate: bool
     message: str
 
     def _repr_html_(self) -> str:
+        limit = (
+            "no documented figure for this pump"
+            if self.overinfusion_above_pct is None or self.explainable_shortfall_ml is None
+            else (
+                f"more than {self.overinfusion_above_pct:g} % above the programmed rate: "
+                f"{self.explainable_shortfall_ml:.2f} mL over this interval"
+            )
+        )
         rows = [
             ("Expected residual", f"{self.expected_ml:.2f} mL"),
             ("Aspirated", f"{self.aspirated_ml:.2f} mL"),
-            ("Gap", f"{self.gap_ml:+.2f} mL (flag above {self.flag_ml:g} mL)"),
-            ("Verdict", self.message),
+            ("Difference (aspirated - expected)", f"{self.gap_ml:+.2f} mL"),
+            ("Programmed since the refill", f"{self.programmed_ml:.2f} mL"),
+            ("Labelled overinfusion limit", limit),
+            (
+                "Stop and investigate before refilling",
+                "yes" if self.stop_and_investigate else "see below",
+            ),
+            ("Reading", self.message),
         ]
-        return _html_table(rows, "Refill-visit residual check")
+        return _html_table(rows, "Refill-visit residual check (education only)")
 
 
 def residual_check(
@@ -940,7 +986,7 @@ def residual_check(
     *,
     aspirated_ml: float,
     at: date | datetime,
-    residual_gap_flag_ml: float,
+    overinfusion_above_pct: float | None = None,
 ) -> ResidualCheck:
     """Compare the aspirated residual at a refill visit with the expected residual.
 
@@ -952,55 +998,118 @@ def residual_check(
         Volume drawn back from the reservoir at this visit [mL].
     at : date or datetime
         Moment of this visit (same kind as ``plan.refill_at``).
-    residual_gap_flag_ml : float
-        Flag threshold for the pump size [mL]: 1 mL for a 20 mL pump, 2 mL for a 40 mL pump
-        (Maino et al. 2017); take it from ``data/pumps.csv`` (``residual_gap_flag_ml``).
+    overinfusion_above_pct : float, optional
+        The pump's labelled overinfusion limit [%]: delivery more than this far above the
+        programmed rate counts as overinfusion (14.5 for the SynchroMed II; take it from
+        ``data/pumps.csv``). None (the default) where no documented figure exists.
 
     Returns
     -------
     ResidualCheck
-        Expected and aspirated volume, the gap and whether it is flagged.
+        Expected and aspirated volume, the difference, what the pump's labelled accuracy can
+        explain, the finding and a plain-words reading.
 
     Raises
     ------
     ValueError
         If ``aspirated_ml`` is negative or not finite, if it is more than the reservoir size,
-        if ``residual_gap_flag_ml`` is not positive, or if ``at`` is before the refill.
+        if ``overinfusion_above_pct`` is given and not positive, or if ``at`` is before the
+        refill.
 
     Notes
     -----
-    The gap is flagged when it is strictly greater than the threshold. A flagged gap is a red
-    flag to investigate before refilling (pocket fill, catheter or pump problem), not a
-    diagnosis.
+    Every refill compares the volume drawn back with the volume the programmer expects, and a
+    difference nobody can explain means stopping before the refill. The only documented
+    figure for how much difference a pump itself can make is the SynchroMed II labelling's
+    definition of overinfusion: delivery more than 14.5 % above the programmed rate. A pump
+    running at that limit leaves ``programmed_ml * 14.5 / 100`` less than expected, so a
+    shortfall up to that size may come from the pump's own accuracy. That is not a safe zone:
+    the same shortfall can come from a pocket fill at the last refill or a recording error, and
+    the reading says so. No documented figure covers *more* coming back than expected, so any
+    such difference means stop and investigate. The 1 mL / 2 mL figures of Maino et al. (2017)
+    are not used: they compare the volume injected at a refill with the volume a fill-level
+    sensor measured in the reservoir just after it, not the aspirated with the expected
+    residual.
 
     References
     ----------
-    ``maino-2017-pocket-fill`` (gap thresholds); ``itb-edu-authors`` (worked examples).
+    ``southshore-itb-refill`` (compare drained with expected); ``medtronic-fsn-2016-overinfusion``
+    (less than expected may mean overinfusion; the alarm is calculated, not measured);
+    ``ecri-synchromed-overinfusion-2014`` (overinfusion above 14.5 %);
+    ``hsa-synchromed-overinfusion-2016`` (verification checks at every refill);
+    ``itb-edu-authors`` (worked examples).
     """
     aspirated = require_non_negative("aspirated_ml", aspirated_ml)
-    flag = require_positive("residual_gap_flag_ml", residual_gap_flag_ml)
+    limit = (
+        None
+        if overinfusion_above_pct is None
+        else require_positive("overinfusion_above_pct", overinfusion_above_pct)
+    )
     if plan.reservoir_ml is not None and aspirated > plan.reservoir_ml:
         raise ValueError(
             f"aspirated_ml ({aspirated_ml!r}) is more than reservoir_ml ({plan.reservoir_ml!r})"
         )
     expected_q = plan._model.volume(plan._minutes_since_refill(at, "at"))
     gap_q = _exact(aspirated) - expected_q
-    flagged = abs(gap_q) > _exact(flag)
-    expected = float(expected_q)
-    gap = float(gap_q)
-    if flagged:
-        direction = "more" if gap > 0 else "less"
+    programmed_q = _exact(plan.fill_volume_ml) - expected_q
+    explainable_q = None if limit is None else programmed_q * _exact(limit) / 100
+    expected, gap, programmed = float(expected_q), float(gap_q), float(programmed_q)
+    compared = (
+        f"{aspirated:.2f} mL came back against an expected {expected:.2f} mL "
+        f"({abs(gap):.2f} mL {'more' if gap > 0 else 'less'})"
+    )
+    if gap_q == 0:
+        finding, stop = "matches", False
         message = (
-            f"Flag: {abs(gap):.2f} mL {direction} than the expected {expected:.2f} mL came "
-            f"back, above the {flag:g} mL threshold for this pump. Stop and investigate before "
-            "refilling."
+            f"The aspirated {aspirated:.2f} mL equals the expected residual. Go on with the "
+            "refill as the order and the device labelling say."
+        )
+    elif gap_q > 0:
+        finding, stop = "more", True
+        message = (
+            f"{compared}: less drug reached the patient than programmed, for example because "
+            "the pump stopped or slowed, or a volume was recorded wrongly. No documented figure "
+            "says how much of this the pump's accuracy explains. Stop: do not refill until the "
+            "pump team has found the cause, and look for signs of withdrawal."
+        )
+    elif explainable_q is None:
+        finding, stop = "less-no-accuracy-on-file", True
+        message = (
+            f"{compared}. The course has no documented accuracy figure for this pump, so it "
+            "cannot say how much of the difference the pump itself explains. Stop: do not "
+            "refill until the difference is explained; the pump may have delivered more than "
+            "programmed, or the last refill may not all have reached the reservoir."
+        )
+    elif -gap_q > explainable_q:
+        finding, stop = "less-beyond-labelled-accuracy", True
+        message = (
+            f"{compared}, more than the {float(explainable_q):.2f} mL a pump delivering "
+            f"{limit:g} % above its programmed rate would leave missing. The pump may be "
+            "overinfusing, the last refill may not all have reached the reservoir (pocket "
+            "fill), or a volume was recorded wrongly. Stop: do not refill until the pump team "
+            "has found the cause; watch for overdose, and for withdrawal if the reservoir may "
+            "run dry before its alarm."
         )
     else:
+        finding, stop = "less-within-labelled-accuracy", False
         message = (
-            f"Within limits: the aspirated {aspirated:.2f} mL is {abs(gap):.2f} mL from the "
-            f"expected {expected:.2f} mL (threshold {flag:g} mL)."
+            f"{compared}, no more than the {float(explainable_q):.2f} mL a pump delivering "
+            f"{limit:g} % above its programmed rate would leave missing, so the pump's own "
+            "accuracy may explain it. That does not make it safe: compare it with this pump's "
+            "earlier refills and the patient's condition, and stop and investigate if it is "
+            "not explained."
         )
-    return ResidualCheck(expected, aspirated, gap, flag, flagged, message)
+    return ResidualCheck(
+        expected_ml=expected,
+        aspirated_ml=aspirated,
+        gap_ml=gap,
+        programmed_ml=programmed,
+        overinfusion_above_pct=limit,
+        explainable_shortfall_ml=None if explainable_q is None else float(explainable_q),
+        finding=finding,
+        stop_and_investigate=stop,
+        message=message,
+    )
 
 
 # --------------------------------------------------------------------------------------------

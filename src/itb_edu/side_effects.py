@@ -425,10 +425,15 @@ def missed_refill_timeline(
             f"Withdrawal evolves ({first}-{last} days)",
             empty,
             evolved,
-            "Itching, returning spasticity, tingling and low blood pressure, then possibly "
-            "high fever, altered mental status and rigidity. It can become fulminant if not "
-            "recognised and treated early.",
-            ("coffey-2002-withdrawal", "lioresal-us-label", "lioresal-com-safety"),
+            "Itching, returning spasticity, tingling and light-headedness; blood pressure may "
+            "fall, rise or swing. Then possibly high fever, altered mental status and rigidity. "
+            "It can become fulminant if not recognised and treated early.",
+            (
+                "coffey-2002-withdrawal",
+                "lioresal-us-label",
+                "lioresal-com-safety",
+                "ross-2011-withdrawal-review",
+            ),
         ),
         TimelinePhase(
             "Untreated severe withdrawal",

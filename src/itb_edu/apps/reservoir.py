@@ -879,14 +879,15 @@ def refill_visit_check(
     at: str | date | datetime,
     pumps: Any = None,
 ) -> ResidualCheck:
-    """Residual check at a refill visit, with the gap threshold of the pump from the data.
+    """Residual check at a refill visit, with the pump's labelled accuracy from the data.
 
     Parameters
     ----------
     refill_plan : RefillPlan
         The plan made at the previous refill.
     pump_id : str
-        Row of ``data/pumps.csv``; its ``residual_gap_flag_ml`` is the threshold.
+        Row of ``data/pumps.csv``; its ``overinfusion_above_pct`` (empty where no figure is
+        documented) is passed to :func:`itb_edu.reservoir.residual_check`.
     aspirated_ml : float
         Volume drawn back at this visit [mL].
     at : str, date or datetime
@@ -902,14 +903,17 @@ def refill_visit_check(
     Raises
     ------
     ValueError
-        If the pump is unknown or has no threshold in the table, or a value is bad.
+        If the pump is unknown or a value is bad.
     """
     row = _pump(pump_id, pumps)
-    flag = row["residual_gap_flag_ml"]
-    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
-        raise ValueError(f"pump {pump_id!r} has no residual_gap_flag_ml in the pump table")
+    limit = row["overinfusion_above_pct"]
+    if limit is None or (isinstance(limit, float) and math.isnan(limit)):
+        limit = None
     return residual_check(
-        refill_plan, aspirated_ml=aspirated_ml, at=when(at), residual_gap_flag_ml=float(flag)
+        refill_plan,
+        aspirated_ml=aspirated_ml,
+        at=when(at),
+        overinfusion_above_pct=None if limit is None else float(limit),
     )
 
 

@@ -399,7 +399,7 @@ _ARM_RIGHT: tuple[Point, ...] = (
     (17.4, 55.0),
 )
 _PUMP_CENTER: Point = (8.5, 28.5)
-_PUMP_RADIUS = 3.8  # about 3 inches across
+_PUMP_RADIUS = 3.8  # schematic; a SynchroMed II is 8.75 cm across (facts: synchromed-dimensions)
 _ENTRY: Point = (0.55, 23.2)  # between L3 and L4 in this drawing
 _TIP: Point = (0.55, 40.0)  # lower thoracic in this drawing: an example, set per patient
 
@@ -453,10 +453,10 @@ def body_figure(highlight: str | None = None, data_dir: str | Path | None = None
 
     Notes
     -----
-    Front view, body drawn see-through, adult proportions in roughly centimetres (pump about
-    3 inches across). The catheter's entry level and tip level are examples: the treating team
-    chooses them for each patient. The dashed stretch of catheter runs behind, around the
-    flank.
+    Front view, body drawn see-through, adult proportions in roughly centimetres (the pump is
+    drawn schematically, a little smaller than the 8.75 cm of a SynchroMed II). The catheter's
+    entry level and tip level are examples: the treating team chooses them for each patient.
+    The dashed stretch of catheter runs behind, around the flank.
 
     References
     ----------
