@@ -2,7 +2,7 @@
 
 plotly's FigureWidget bundle (about 5 MB) is published with the server's extension files, so a
 page fetches it once over HTTP instead of receiving it inside every figure widget's state
-through the kernel (see itb_edu/apps/_figurewidget.py and docs/classroom.md).
+through the kernel (see itb_edu/figure_widget.py and docs/classroom.md).
 """
 
 from itb_edu.serving import publish_plotly_bundle

@@ -320,7 +320,7 @@ def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table():
         assert check.explainable_shortfall_ml == pytest.approx(0.87)
         assert check.finding == "less-beyond-labelled-accuracy"
     html = check._repr_html_()
-    assert "more than 14.5 % above the programmed rate: 0.87 mL over this interval" in html
+    assert "more than 14.5 % above the programmed rate; at that limit 0.87 mL more" in html
     assert "-1.50 mL" in html
     assert "education only" in html
     prometra = sim.refill_visit_check(
@@ -356,3 +356,24 @@ def test_clinic_plan_and_table():
     html_ = sim.show_clinic_plan(table).data
     assert "Tue 03 Mar 2026" in html_
     assert "Refill calendar (fictional patients)" in html_
+
+
+def test_every_routed_parameter_has_a_control(app):
+    from itb_edu.apps.reservoir import COMPARE_CONTROLS, SIMULATOR_CONTROLS
+
+    assert set(SIMULATOR_CONTROLS.values()) <= set(app.fields)
+    assert set(COMPARE_CONTROLS.values()) <= set(compare_app().fields)
+
+
+def test_errors_are_routed_by_parameter_not_by_wording(app):
+    from itb_edu._validate import ParameterError
+    from itb_edu.apps.reservoir import SIMULATOR_CONTROLS, control_for
+
+    # A message that names another parameter still goes to the control of its .parameter.
+    reworded = ParameterError("fill_volume_ml is fine; the alarm is not", parameter="low_alarm_ml")
+    assert control_for(reworded, SIMULATOR_CONTROLS) == "alarm_volume"
+    assert control_for(ValueError("low_alarm_ml bad"), SIMULATOR_CONTROLS) == "fill_volume"
+    app.controls["alarm_volume"].value = 19.5
+    app.controls["fill_volume"].value = 19.0
+    assert "⚠" in app.fields["fill_volume"].message.value
+    assert "⚠" not in app.fields["alarm_volume"].message.value

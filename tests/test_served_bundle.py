@@ -16,8 +16,8 @@ import pytest
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets.config.loader import PyFileConfigLoader
 
+from itb_edu import figure_widget as fw
 from itb_edu import serving
-from itb_edu.apps import _figurewidget as fw
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -185,8 +185,8 @@ def test_apps_create_figure_widgets_through_figure_widget():
     direct = [
         f"{path.relative_to(package)}:{number}"
         for path in package.rglob("*.py")
-        if path.name != "_figurewidget.py"
+        if path.name != "figure_widget.py"
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if "FigureWidget(" in line and not line.lstrip().startswith(("#", '"', "``"))
     ]
-    assert direct == [], "use itb_edu.apps._figurewidget.figure_widget() instead"
+    assert direct == [], "use itb_edu.figure_widget.figure_widget() instead"

@@ -1,8 +1,8 @@
 """Argument checks shared by the domain modules.
 
-Each check raises ``ValueError`` whose message names the parameter and the value, in plain
-words, so that a learner typing into a widget and a developer calling a function both see
-what was wrong.
+Every check raises :class:`itb_edu.errors.ParameterError`, a ``ValueError`` whose message names
+the parameter and the value in plain words and whose ``.parameter`` and ``.value`` attributes
+say the same to code.
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+from .errors import ParameterError, parameter_error, parameter_of
+
 __all__ = [
+    "ParameterError",
+    "parameter_error",
+    "parameter_of",
     "require_at_most",
     "require_finite",
     "require_non_negative",
@@ -20,7 +25,7 @@ __all__ = [
 
 def _number(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
+        raise parameter_error(name, value, f"{name} must be a number, got {value!r}")
     return float(value)
 
 
@@ -41,12 +46,12 @@ def require_finite(name: str, value: object) -> float:
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``value`` is not a real number, or is NaN or infinite.
     """
     number = _number(name, value)
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+        raise parameter_error(name, value, f"{name} must be a finite number, got {value!r}")
     return number
 
 
@@ -67,12 +72,12 @@ def require_non_negative(name: str, value: object) -> float:
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``value`` is not finite or is negative.
     """
     number = require_finite(name, value)
     if number < 0:
-        raise ValueError(f"{name} must not be negative, got {value!r}")
+        raise parameter_error(name, value, f"{name} must not be negative, got {value!r}")
     return number
 
 
@@ -93,12 +98,12 @@ def require_positive(name: str, value: object) -> float:
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``value`` is not finite or is zero or negative.
     """
     number = require_finite(name, value)
     if number <= 0:
-        raise ValueError(f"{name} must be greater than zero, got {value!r}")
+        raise parameter_error(name, value, f"{name} must be greater than zero, got {value!r}")
     return number
 
 
@@ -123,9 +128,11 @@ def require_at_most(name: str, value: float, limit: float, limit_name: str) -> f
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``value > limit``.
     """
     if value > limit:
-        raise ValueError(f"{name} ({value!r}) is more than {limit_name} ({limit!r})")
+        raise parameter_error(
+            name, value, f"{name} ({value!r}) is more than {limit_name} ({limit!r})"
+        )
     return value

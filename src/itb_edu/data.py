@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._validate import parameter_error
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -730,5 +732,7 @@ def resolve_sources(ids: Iterable[str], data_dir: str | Path | None = None) -> p
     table = sources(data_dir).set_index("source_id")
     unknown = [i for i in wanted if i not in table.index]
     if unknown:
-        raise ValueError(f"ids must be in data/sources.csv; unknown: {', '.join(unknown)}")
+        raise parameter_error(
+            "ids", unknown, f"ids must be in data/sources.csv; unknown: {', '.join(unknown)}"
+        )
     return table.loc[wanted].reset_index()

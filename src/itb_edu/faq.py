@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._validate import parameter_error
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -98,14 +100,14 @@ def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
     faq = data.load_table("faq", data_dir).copy()
     missing = [column for column in FAQ_COLUMNS if column not in faq.columns]
     if missing:
-        raise ValueError(f"faq.csv is missing column(s) {missing}")
+        raise parameter_error("data_dir", missing, f"faq.csv is missing column(s) {missing}")
     faq = faq[list(FAQ_COLUMNS)].fillna("").astype(str)
     for column in FAQ_COLUMNS:
         if column == "common_mistake":
             continue
         empty = faq.loc[faq[column].str.strip() == "", "faq_id"].tolist()
         if empty:
-            raise ValueError(f"faq.csv: empty {column} in row(s) {empty}")
+            raise parameter_error("data_dir", empty, f"faq.csv: empty {column} in row(s) {empty}")
     return faq.reset_index(drop=True)
 
 
@@ -211,7 +213,9 @@ def faq_html(
     if section is not None:
         rows = [row for row in rows if row["notebook_section"] == section]
         if not rows:
-            raise ValueError(f"section={section!r} matches no question in the FAQ")
+            raise parameter_error(
+                "section", section, f"section={section!r} matches no question in the FAQ"
+            )
     items = []
     for row in rows:
         ids = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]

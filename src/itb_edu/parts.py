@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._validate import parameter_error
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -98,7 +100,9 @@ def _default_data_dir() -> Path:
 def _resolve(data_dir: str | Path | None) -> Path:
     path = _default_data_dir() if data_dir is None else Path(data_dir)
     if not (path / "system_parts.csv").is_file():
-        raise ValueError(f"data_dir={str(path)!r} holds no system_parts.csv")
+        raise parameter_error(
+            "data_dir", data_dir, f"data_dir={str(path)!r} holds no system_parts.csv"
+        )
     return path.resolve()
 
 
@@ -107,8 +111,11 @@ def _load(path: Path) -> tuple[Part, ...]:
     with (path / "system_parts.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != PARTS_COLUMNS:
-            raise ValueError(
-                f"system_parts.csv columns must be {list(PARTS_COLUMNS)}, got {reader.fieldnames!r}"
+            raise parameter_error(
+                "data_dir",
+                reader.fieldnames,
+                f"system_parts.csv columns must be {list(PARTS_COLUMNS)}, "
+                f"got {reader.fieldnames!r}",
             )
         parts: list[Part] = []
         seen: set[str] = set()
@@ -116,15 +123,21 @@ def _load(path: Path) -> tuple[Part, ...]:
             values = {key: (row[key] or "").strip() for key in PARTS_COLUMNS}
             empty = [key for key, value in values.items() if not value]
             if empty:
-                raise ValueError(f"system_parts.csv line {line}: empty {', '.join(empty)}")
+                raise parameter_error(
+                    "data_dir", empty, f"system_parts.csv line {line}: empty {', '.join(empty)}"
+                )
             if values["figure"] not in FIGURES:
-                raise ValueError(
+                raise parameter_error(
+                    "data_dir",
+                    values["figure"],
                     f"system_parts.csv line {line}: figure={values['figure']!r} is not one "
-                    f"of {list(FIGURES)}"
+                    f"of {list(FIGURES)}",
                 )
             if values["part_id"] in seen:
-                raise ValueError(
-                    f"system_parts.csv line {line}: part_id={values['part_id']!r} repeats"
+                raise parameter_error(
+                    "data_dir",
+                    values["part_id"],
+                    f"system_parts.csv line {line}: part_id={values['part_id']!r} repeats",
                 )
             seen.add(values["part_id"])
             ids = tuple(s.strip() for s in values["source_ids"].split(";") if s.strip())
@@ -168,7 +181,9 @@ def load_parts(data_dir: str | Path | None = None) -> tuple[Part, ...]:
 
 def _check_figure(figure: str) -> str:
     if figure not in FIGURES:
-        raise ValueError(f"figure must be one of {list(FIGURES)}, got {figure!r}")
+        raise parameter_error(
+            "figure", figure, f"figure must be one of {list(FIGURES)}, got {figure!r}"
+        )
     return figure
 
 
@@ -219,7 +234,7 @@ def get_part(part_id: str, data_dir: str | Path | None = None) -> Part:
     for part in load_parts(data_dir):
         if part.part_id == part_id:
             return part
-    raise ValueError(f"part_id={part_id!r} is not in the parts catalogue")
+    raise parameter_error("part_id", part_id, f"part_id={part_id!r} is not in the parts catalogue")
 
 
 def _cell(value: object) -> str:
@@ -278,9 +293,9 @@ def pump_comparison(pumps: pd.DataFrame | None = None) -> pd.DataFrame:
     needed = ["model", *(column for _, column in COMPARISON_ROWS)]
     missing = [column for column in needed if column not in pumps.columns]
     if missing:
-        raise ValueError(f"pumps is missing column(s) {missing}")
+        raise parameter_error("pumps", missing, f"pumps is missing column(s) {missing}")
     if len(pumps) == 0:
-        raise ValueError("pumps has no rows")
+        raise parameter_error("pumps", pumps, "pumps has no rows")
     groups: dict[str, list[dict]] = {}
     for row in pumps.to_dict("records"):
         groups.setdefault(_cell(row["model"]), []).append(row)
@@ -336,14 +351,18 @@ def facts_table(fact_ids: Sequence[str], facts: pd.DataFrame | None = None) -> p
         facts = data.facts()
     wanted = list(fact_ids)
     if not wanted:
-        raise ValueError("fact_ids must name at least one fact, got []")
+        raise parameter_error("fact_ids", fact_ids, "fact_ids must name at least one fact, got []")
     by_id = {row["fact_id"]: row for row in facts.to_dict("records")}
     unknown = [fact_id for fact_id in wanted if fact_id not in by_id]
     if unknown:
-        raise ValueError(f"fact_ids not in the facts table: {unknown}")
+        raise parameter_error("fact_ids", unknown, f"fact_ids not in the facts table: {unknown}")
     unverified = [fact_id for fact_id in wanted if str(by_id[fact_id]["status"]) == "U"]
     if unverified:
-        raise ValueError(f"fact_ids {unverified} are unverified (status U) and cannot be shown")
+        raise parameter_error(
+            "fact_ids",
+            unverified,
+            f"fact_ids {unverified} are unverified (status U) and cannot be shown",
+        )
     rows = []
     for fact_id in wanted:
         row = by_id[fact_id]
@@ -505,7 +524,9 @@ def notebook_source_ids(data_dir: str | Path | None = None) -> list[str]:
         present = {row["fact_id"] for row in csv.DictReader(handle)}
     missing = sorted(wanted_facts - present)
     if missing:
-        raise ValueError(f"FACT_GROUPS names facts not in facts.csv: {missing}")
+        raise parameter_error(
+            "FACT_GROUPS", missing, f"FACT_GROUPS names facts not in facts.csv: {missing}"
+        )
     ids = [
         *NARRATIVE_SOURCE_IDS,
         *_csv_ids(root / "system_parts.csv"),
@@ -538,5 +559,7 @@ def fact_group(name: str, facts: pd.DataFrame | None = None) -> pd.DataFrame:
         If ``name`` is not a group.
     """
     if name not in FACT_GROUPS:
-        raise ValueError(f"name must be one of {sorted(FACT_GROUPS)}, got {name!r}")
+        raise parameter_error(
+            "name", name, f"name must be one of {sorted(FACT_GROUPS)}, got {name!r}"
+        )
     return facts_table(FACT_GROUPS[name], facts)

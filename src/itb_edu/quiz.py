@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._validate import parameter_error
+
 __all__ = [
     "CHOICE_SEPARATOR",
     "REQUIRED_COLUMNS",
@@ -145,7 +147,7 @@ def default_data_dir() -> Path:
 def _resolve_data_dir(data_dir: str | Path | None) -> Path:
     path = default_data_dir() if data_dir is None else Path(data_dir)
     if not path.is_dir():
-        raise ValueError(f"data_dir={str(path)!r} is not a directory")
+        raise parameter_error("data_dir", data_dir, f"data_dir={str(path)!r} is not a directory")
     return path
 
 
@@ -334,23 +336,29 @@ def load_quiz(
     value spanning lines makes the next record start further down.
     """
     if not isinstance(quiz_id, str) or not _QUIZ_ID_PATTERN.match(quiz_id):
-        raise ValueError(
-            f"quiz_id={quiz_id!r} must be a file name without '.csv' (letters, digits, '_' or '-')"
+        raise parameter_error(
+            "quiz_id",
+            quiz_id,
+            f"quiz_id={quiz_id!r} must be a file name without '.csv' (letters, digits, '_' or '-')",
         )
     root = _resolve_data_dir(data_dir)
     path = root / "quiz" / f"{quiz_id}.csv"
     if not path.is_file():
-        raise ValueError(
-            f"quiz_id={quiz_id!r}: no file {path}; available: {available_quizzes(root)}"
+        raise parameter_error(
+            "quiz_id",
+            quiz_id,
+            f"quiz_id={quiz_id!r}: no file {path}; available: {available_quizzes(root)}",
         )
     questions = _parse_rows(path, load_source_citations(root))
     if section is None:
         return questions
     chosen = [q for q in questions if q.section == section]
     if not chosen:
-        raise ValueError(
+        raise parameter_error(
+            "section",
+            section,
             f"section={section!r} has no questions in quiz {quiz_id!r}; "
-            f"sections: {sections(questions)}"
+            f"sections: {sections(questions)}",
         )
     return chosen
 
@@ -396,9 +404,11 @@ def check_answer(question: Question, choice: str) -> Feedback:
         If ``choice`` is not one of the question's choices.
     """
     if choice not in question.choices:
-        raise ValueError(
+        raise parameter_error(
+            "choice",
+            choice,
             f"choice={choice!r} is not one of the choices of question "
-            f"{question.question_id!r}: {list(question.choices)!r}"
+            f"{question.question_id!r}: {list(question.choices)!r}",
         )
     if choice == question.answer:
         message = f"Correct. {question.explanation}"

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ._validate import require_non_negative, require_positive
+from .errors import ParameterError, parameter_error
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,6 +42,7 @@ __all__ = [
     "concentration_change",
     "format_schedule",
     "moment_in_words",
+    "parse_boluses",
     "parse_schedule",
     "plan_refill",
     "residual_check",
@@ -60,6 +62,11 @@ _EVENTS = ("refill", "rate change", "before bolus", "bolus", "low alarm", "empty
 _EVENT_ORDER = (0, 3, 1, 3, 2, 2.5, 4)
 _UTC = UTC
 _STEP_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_BOLUS_LINE = re.compile(
+    r"^\s*(?:day\s+(?P<day>\d+)|(?P<date>\d{4}-\d{2}-\d{2}))\s+(?P<time>\d{1,2}:\d{2})\s+"
+    r"(?P<dose>\S+)\s*$",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +125,7 @@ def _as_moment(name: str, value: object) -> datetime:
         return value
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0))
-    raise ValueError(f"{name} must be a date or a datetime, got {value!r}")
+    raise parameter_error(name, value, f"{name} must be a date or a datetime, got {value!r}")
 
 
 def moment_in_words(moment: datetime | None) -> str:
@@ -160,42 +167,109 @@ def _html_table(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 def _parse_step_time(name: str, text: object) -> int:
     if not isinstance(text, str):
-        raise ValueError(f"{name} must be a time 'HH:MM', got {text!r}")
+        raise parameter_error(name, text, f"{name} must be a time 'HH:MM', got {text!r}")
     match = _STEP_TIME.match(text)
     if match is None:
-        raise ValueError(f"{name} must be a time 'HH:MM', got {text!r}")
+        raise parameter_error(name, text, f"{name} must be a time 'HH:MM', got {text!r}")
     hours, minutes = int(match.group(1)), int(match.group(2))
     if hours > 23 or minutes > 59:
-        raise ValueError(f"{name} must be a time of day from 00:00 to 23:59, got {text!r}")
+        raise parameter_error(
+            name, text, f"{name} must be a time of day from 00:00 to 23:59, got {text!r}"
+        )
     return hours * 60 + minutes
 
 
 def _normalise_schedule(schedule: object) -> tuple[tuple[int, float], ...]:
     """Check a schedule; return ((start minute of day, rate [mcg/day]), ...) sorted."""
     if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
-        raise ValueError(
-            f"schedule must be a list of ('HH:MM', rate_mcg_per_day) steps, got {schedule!r}"
+        raise parameter_error(
+            "schedule",
+            schedule,
+            f"schedule must be a list of ('HH:MM', rate_mcg_per_day) steps, got {schedule!r}",
         )
     steps: list[tuple[int, float]] = []
     seen: dict[int, str] = {}
     for index, step in enumerate(schedule):
         if isinstance(step, (str, bytes)) or not isinstance(step, Sequence) or len(step) != 2:
-            raise ValueError(
-                f"schedule[{index}] must be a pair ('HH:MM', rate_mcg_per_day), got {step!r}"
+            raise parameter_error(
+                f"schedule[{index}]",
+                step,
+                f"schedule[{index}] must be a pair ('HH:MM', rate_mcg_per_day), got {step!r}",
             )
         start = _parse_step_time(f"schedule[{index}] start", step[0])
         rate = require_non_negative(f"schedule[{index}] rate_mcg_per_day", step[1])
         if start in seen:
-            raise ValueError(
+            raise parameter_error(
+                f"schedule[{index}] start",
+                step[0],
                 f"schedule[{index}] start {step[0]!r} repeats the start of another step "
-                f"({seen[start]!r})"
+                f"({seen[start]!r})",
             )
         seen[start] = step[0]
         steps.append((start, rate))
     if not steps:
-        raise ValueError("schedule must have at least one step, got []")
+        raise parameter_error("schedule", [], "schedule must have at least one step, got []")
     steps.sort()
     return tuple(steps)
+
+
+def parse_boluses(text: str, refill_at: datetime) -> list[tuple[datetime, float]]:
+    """Read boluses typed one per line.
+
+    Parameters
+    ----------
+    text : str
+        Lines ``day N HH:MM dose`` (day 0 is the refill day) or ``YYYY-MM-DD HH:MM dose``, the
+        dose in [mcg]; blank lines are skipped.
+    refill_at : datetime
+        The refill moment, for ``day N`` lines.
+
+    Returns
+    -------
+    list of (datetime, float)
+        ``(moment, dose_mcg)`` pairs for :func:`itb_edu.reservoir.plan_refill`.
+
+    Raises
+    ------
+    ParameterError
+        About ``boluses`` (``.index`` the line, from 0), naming the line and the text, when a
+        line cannot be read.
+
+    Examples
+    --------
+    >>> parse_boluses("day 7 08:00 50", datetime(2026, 1, 5, 9, 0))
+    [(datetime.datetime(2026, 1, 12, 8, 0), 50.0)]
+    """
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _BOLUS_LINE.match(line)
+        if match is None:
+            raise parameter_error(
+                f"boluses[{number - 1}]",
+                line.strip(),
+                f"bolus line {number} must look like 'day 7 08:00 50' or "
+                f"'2026-01-12 08:00 50', got {line.strip()!r}",
+            )
+        try:
+            clock = time.fromisoformat(
+                f"{int(match['time'].split(':')[0]):02d}:{match['time'].split(':')[1]}"
+            )
+            if match["day"] is not None:
+                day = refill_at.date() + timedelta(days=int(match["day"]))
+            else:
+                day = date.fromisoformat(match["date"])
+            dose = float(match["dose"])
+        except ValueError:
+            raise parameter_error(
+                f"boluses[{number - 1}]",
+                line.strip(),
+                f"bolus line {number} has a date, time or dose that cannot be read: "
+                f"{line.strip()!r}",
+            ) from None
+        out.append((datetime.combine(day, clock), dose))
+    return out
 
 
 def parse_schedule(text: str) -> list[tuple[str, float]]:
@@ -218,24 +292,35 @@ def parse_schedule(text: str) -> list[tuple[str, float]]:
         If a step cannot be read, naming the step and the text.
     """
     if not isinstance(text, str):
-        raise ValueError(f"schedule text must be a string, got {text!r}")
+        raise parameter_error("schedule", text, f"schedule text must be a string, got {text!r}")
     steps: list[tuple[str, float]] = []
     for index, part in enumerate(p.strip() for p in re.split(r"[;\n]", text)):
         if not part:
             continue
         pieces = part.replace("=", " ").replace(",", " ").split()
         if len(pieces) != 2:
-            raise ValueError(f"schedule step {index + 1} must look like 'HH:MM rate', got {part!r}")
-        _parse_step_time(f"schedule step {index + 1} start", pieces[0])
+            raise parameter_error(
+                f"schedule[{index}]",
+                part,
+                f"schedule step {index + 1} must look like 'HH:MM rate', got {part!r}",
+            )
+        try:
+            _parse_step_time(f"schedule step {index + 1} start", pieces[0])
+        except ParameterError as error:
+            raise parameter_error(f"schedule[{index}]", pieces[0], str(error)) from None
         try:
             rate = float(pieces[1])
         except ValueError:
-            raise ValueError(
-                f"schedule step {index + 1} rate_mcg_per_day must be a number, got {pieces[1]!r}"
+            raise parameter_error(
+                f"schedule[{index}]",
+                pieces[1],
+                f"schedule step {index + 1} rate_mcg_per_day must be a number, got {pieces[1]!r}",
             ) from None
         steps.append((pieces[0], rate))
     if not steps:
-        raise ValueError(f"schedule must have at least one step, got {text!r}")
+        raise parameter_error(
+            "schedule", text, f"schedule must have at least one step, got {text!r}"
+        )
     _normalise_schedule(steps)
     return steps
 
@@ -510,10 +595,14 @@ class RefillPlan:
     def _minutes_since_refill(self, when: object, name: str = "when") -> Fraction:
         moment = _as_moment(name, when)
         if _is_aware(moment) != _is_aware(self.refill_at):
-            raise ValueError(f"{name} ({when!r}) must be time-zone aware exactly when refill_at is")
+            raise parameter_error(
+                name, when, f"{name} ({when!r}) must be time-zone aware exactly when refill_at is"
+            )
         minutes = _td_minutes(_elapsed(self.refill_at, moment))
         if minutes < 0:
-            raise ValueError(f"{name} ({when!r}) is before refill_at ({self.refill_at!r})")
+            raise parameter_error(
+                name, when, f"{name} ({when!r}) is before refill_at ({self.refill_at!r})"
+            )
         return minutes
 
     def volume_at(self, when: date | datetime) -> float:
@@ -679,26 +768,36 @@ def _check_boluses(
 ) -> list[tuple[datetime, Fraction, float, float]]:
     """Check boluses; return (moment, minutes since refill, dose [mcg], dose) sorted."""
     if isinstance(boluses, (str, bytes)) or not isinstance(boluses, Iterable):
-        raise ValueError(f"boluses must be a list of (when, dose_mcg) pairs, got {boluses!r}")
+        raise parameter_error(
+            "boluses", boluses, f"boluses must be a list of (when, dose_mcg) pairs, got {boluses!r}"
+        )
     out = []
     aware = _is_aware(refill_at)
     for index, pair in enumerate(boluses):
         if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise ValueError(f"boluses[{index}] must be a pair (when, dose_mcg), got {pair!r}")
+            raise parameter_error(
+                f"boluses[{index}]",
+                pair,
+                f"boluses[{index}] must be a pair (when, dose_mcg), got {pair!r}",
+            )
         when, dose = pair
         if isinstance(when, timedelta):
             moment = _advance(refill_at, when)
         else:
             moment = _as_moment(f"boluses[{index}] when", when)
         if _is_aware(moment) != aware:
-            raise ValueError(
+            raise parameter_error(
+                f"boluses[{index}]",
+                when,
                 f"boluses[{index}] when ({when!r}) must be time-zone aware exactly when "
-                f"refill_at is"
+                f"refill_at is",
             )
         minutes = _td_minutes(_elapsed(refill_at, moment))
         if minutes < 0:
-            raise ValueError(
-                f"boluses[{index}] when ({when!r}) is before refill_at ({refill_at!r})"
+            raise parameter_error(
+                f"boluses[{index}]",
+                when,
+                f"boluses[{index}] when ({when!r}) is before refill_at ({refill_at!r})",
             )
         dose_f = require_non_negative(f"boluses[{index}] dose_mcg", dose)
         out.append((moment, minutes, dose_f, dose_f))
@@ -808,25 +907,33 @@ def plan_refill(
     if reservoir_ml is not None:
         reservoir = require_positive("reservoir_ml", reservoir_ml)
         if fill > reservoir:
-            raise ValueError(
+            raise parameter_error(
+                "fill_volume_ml",
+                fill_volume_ml,
                 f"fill_volume_ml ({fill_volume_ml!r}) is more than reservoir_ml "
-                f"({reservoir_ml!r}): never overfill a reservoir"
+                f"({reservoir_ml!r}): never overfill a reservoir",
             )
         if alarm > reservoir:
-            raise ValueError(
-                f"low_alarm_ml ({low_alarm_ml!r}) is more than reservoir_ml ({reservoir_ml!r})"
+            raise parameter_error(
+                "low_alarm_ml",
+                low_alarm_ml,
+                f"low_alarm_ml ({low_alarm_ml!r}) is more than reservoir_ml ({reservoir_ml!r})",
             )
     else:
         reservoir = None
     if fill <= alarm:
-        raise ValueError(
+        raise parameter_error(
+            "fill_volume_ml",
+            fill_volume_ml,
             f"fill_volume_ml ({fill_volume_ml!r}) must be above low_alarm_ml "
-            f"({low_alarm_ml!r}): the pump would alarm at once"
+            f"({low_alarm_ml!r}): the pump would alarm at once",
         )
     if (daily_dose_mcg is None) == (schedule is None):
-        raise ValueError(
+        raise parameter_error(
+            "daily_dose_mcg",
+            daily_dose_mcg,
             "give exactly one of daily_dose_mcg and schedule, got "
-            f"daily_dose_mcg={daily_dose_mcg!r} and schedule={schedule!r}"
+            f"daily_dose_mcg={daily_dose_mcg!r} and schedule={schedule!r}",
         )
     if daily_dose_mcg is not None:
         steps = ((0, require_non_negative("daily_dose_mcg", daily_dose_mcg)),)
@@ -856,9 +963,11 @@ def plan_refill(
         try:
             return _floor_minute(_advance(start, _minutes_td(minutes)))
         except OverflowError:
-            raise ValueError(
+            raise parameter_error(
+                "daily_dose_mcg" if schedule is None else "schedule",
+                daily_dose_mcg if schedule is None else schedule,
                 f"the dose is too low for this fill: fill_volume_ml={fill_volume_ml!r} would "
-                f"last about {float(minutes) / _MINUTES_PER_DAY:.3g} days, past the year 9999"
+                f"last about {float(minutes) / _MINUTES_PER_DAY:.3g} days, past the year 9999",
             ) from None
 
     low_alarm_at = moment(alarm_min)
@@ -962,8 +1071,9 @@ class ResidualCheck:
             "no documented figure for this pump"
             if self.overinfusion_above_pct is None or self.explainable_shortfall_ml is None
             else (
-                f"more than {self.overinfusion_above_pct:g} % above the programmed rate: "
-                f"{self.explainable_shortfall_ml:.2f} mL over this interval"
+                f"delivery more than {self.overinfusion_above_pct:g} % above the programmed "
+                f"rate; at that limit {self.explainable_shortfall_ml:.2f} mL more would have "
+                "left the reservoir"
             )
         )
         rows = [
@@ -1046,8 +1156,10 @@ def residual_check(
         else require_positive("overinfusion_above_pct", overinfusion_above_pct)
     )
     if plan.reservoir_ml is not None and aspirated > plan.reservoir_ml:
-        raise ValueError(
-            f"aspirated_ml ({aspirated_ml!r}) is more than reservoir_ml ({plan.reservoir_ml!r})"
+        raise parameter_error(
+            "aspirated_ml",
+            aspirated_ml,
+            f"aspirated_ml ({aspirated_ml!r}) is more than reservoir_ml ({plan.reservoir_ml!r})",
         )
     expected_q = plan._model.volume(plan._minutes_since_refill(at, "at"))
     gap_q = _exact(aspirated) - expected_q

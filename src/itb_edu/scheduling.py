@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ._validate import require_finite, require_non_negative, require_positive
+from ._validate import parameter_error, require_finite, require_non_negative, require_positive
 from .reservoir import RefillPlan, parse_schedule, plan_refill
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,11 +36,15 @@ DEFAULT_MARGIN_DAYS = 3
 
 def _holiday_set(holidays: Iterable[date]) -> frozenset[date]:
     if isinstance(holidays, (str, bytes)):
-        raise ValueError(f"holidays must be a collection of dates, got {holidays!r}")
+        raise parameter_error(
+            "holidays", holidays, f"holidays must be a collection of dates, got {holidays!r}"
+        )
     out = set()
     for index, day in enumerate(holidays):
         if isinstance(day, datetime) or not isinstance(day, date):
-            raise ValueError(f"holidays[{index}] must be a date, got {day!r}")
+            raise parameter_error(
+                f"holidays[{index}]", day, f"holidays[{index}] must be a date, got {day!r}"
+            )
         out.add(day)
     return frozenset(out)
 
@@ -66,7 +70,11 @@ def is_working_day(day: date, holidays: Iterable[date] = ()) -> bool:
 def _margin(margin_days: object) -> int:
     value = require_non_negative("margin_days", margin_days)
     if value != int(value):
-        raise ValueError(f"margin_days must be a whole number of days, got {margin_days!r}")
+        raise parameter_error(
+            "margin_days",
+            margin_days,
+            f"margin_days must be a whole number of days, got {margin_days!r}",
+        )
     return int(value)
 
 
@@ -122,7 +130,9 @@ def book_refill_date(
     datetime.date(2026, 4, 1)
     """
     if not isinstance(alarm_at, date):
-        raise ValueError(f"alarm_at must be a date or a datetime, got {alarm_at!r}")
+        raise parameter_error(
+            "alarm_at", alarm_at, f"alarm_at must be a date or a datetime, got {alarm_at!r}"
+        )
     margin = _margin(margin_days)
     closed = _holiday_set(holidays)
     day = alarm_at.date() if isinstance(alarm_at, datetime) else alarm_at
@@ -140,7 +150,7 @@ def _cell_number(name: str, value: object) -> float | None:
         try:
             value = float(value)
         except ValueError:
-            raise ValueError(f"{name} must be a number, got {value!r}") from None
+            raise parameter_error(name, value, f"{name} must be a number, got {value!r}") from None
     return require_finite(name, value)
 
 
@@ -150,7 +160,9 @@ def _parse_moment(name: str, text: object) -> datetime:
     try:
         return datetime.fromisoformat(str(text))
     except ValueError:
-        raise ValueError(f"{name} must be an ISO date and time, got {text!r}") from None
+        raise parameter_error(
+            name, text, f"{name} must be an ISO date and time, got {text!r}"
+        ) from None
 
 
 def clinic_calendar(
@@ -207,12 +219,16 @@ def clinic_calendar(
         pid = record["patient_id"]
         pump_id = record["pump_id"]
         if pump_id not in by_id.index:
-            raise ValueError(f"patient {pid}: pump_id {pump_id!r} is not in the pump table")
+            raise parameter_error(
+                "cohort", pump_id, f"patient {pid}: pump_id {pump_id!r} is not in the pump table"
+            )
         pump = by_id.loc[pump_id]
         alarm_ml = pump["default_low_alarm_ml"]
         if pd.isna(alarm_ml):
-            raise ValueError(
-                f"patient {pid}: pump {pump_id!r} has no default_low_alarm_ml in the pump table"
+            raise parameter_error(
+                "pumps",
+                pump_id,
+                f"patient {pid}: pump {pump_id!r} has no default_low_alarm_ml in the pump table",
             )
         try:
             schedule_text = record.get("schedule")
@@ -232,7 +248,11 @@ def clinic_calendar(
                 **kwargs,
             )
         except ValueError as error:
-            raise ValueError(f"patient {pid}: {error}") from None
+            raise parameter_error(
+                getattr(error, "parameter", "cohort"),
+                getattr(error, "value", None),
+                f"patient {pid}: {error}",
+            ) from None
         if plan.low_alarm_at is None:
             book_on, before, note = None, None, "pump stopped: no alarm date"
         else:
@@ -312,7 +332,9 @@ def alarm_ical(
     from icalendar import Alarm, Calendar, Event
 
     if plan.low_alarm_at is None:
-        raise ValueError("plan has no low-reservoir alarm date (the pump is stopped)")
+        raise parameter_error(
+            "plan", plan, "plan has no low-reservoir alarm date (the pump is stopped)"
+        )
     reminder = require_positive("reminder_days", reminder_days)
     stamp = now if now is not None else datetime.now(UTC)
     alarm_day = plan.low_alarm_at.date()
@@ -352,7 +374,7 @@ def alarm_ical(
     cal.add_component(event)
     if book_on is not None:
         if isinstance(book_on, datetime) or not isinstance(book_on, date):
-            raise ValueError(f"book_on must be a date, got {book_on!r}")
+            raise parameter_error("book_on", book_on, f"book_on must be a date, got {book_on!r}")
         visit = Event()
         visit.add("uid", _uid("refill", plan.refill_at, book_on, patient_label))
         visit.add("dtstamp", stamp)

@@ -31,7 +31,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Int, Unicode, validate
 
-from itb_edu.apps._figurewidget import SERVED_BUNDLE_ENV, bundle_dir
+from itb_edu.figure_widget import SERVED_BUNDLE_ENV, bundle_dir
 
 __all__ = [
     "ROOM_FULL_MESSAGE",
@@ -325,9 +325,9 @@ def publish_plotly_bundle() -> str:
     Notes
     -----
     Also sets the environment variable
-    :data:`itb_edu.apps._figurewidget.SERVED_BUNDLE_ENV` in the server process; the kernels
+    :data:`itb_edu.figure_widget.SERVED_BUNDLE_ENV` in the server process; the kernels
     the server starts inherit it, and their figure widgets then load the bundle from the
-    server instead of carrying it in their state (see :mod:`itb_edu.apps._figurewidget`).
+    server instead of carrying it in their state (see :mod:`itb_edu.figure_widget`).
     Call it from a server configuration file, as ``etc/voila.py`` does::
 
         c.VoilaConfiguration.extra_labextensions_path.append(publish_plotly_bundle())

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from itb_edu import data as _data
 
+from ._validate import parameter_error
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -192,11 +194,13 @@ def filter_effects(
         wanted = [categories] if isinstance(categories, str) else list(categories)
         unknown = [c for c in wanted if c not in CATEGORIES]
         if unknown:
-            raise ValueError(
-                f"categories contains {unknown[0]!r}, which is not one of: {', '.join(CATEGORIES)}"
+            raise parameter_error(
+                "categories",
+                unknown[0],
+                f"categories contains {unknown[0]!r}, which is not one of: {', '.join(CATEGORIES)}",
             )
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {text!r}")
+        raise parameter_error("text", text, f"text must be a string, got {text!r}")
     mask = table["category"].isin(wanted)
     words = text.casefold().split()
     if words:
@@ -232,7 +236,9 @@ def for_display(table: pd.DataFrame, columns: list[str] | None = None) -> pd.Dat
     wanted = [c for c in headings if c in table.columns] if columns is None else list(columns)
     missing = [c for c in wanted if c not in table.columns]
     if missing:
-        raise ValueError(f"columns contains {missing[0]!r}, which is not in the table")
+        raise parameter_error(
+            "columns", missing[0], f"columns contains {missing[0]!r}, which is not in the table"
+        )
     shown = table[wanted].copy()
     if "source_ids" in shown.columns:
         shown["source_ids"] = shown["source_ids"].map(
@@ -295,10 +301,12 @@ def _moment(name: str, value: object) -> datetime:
         try:
             return datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(
-                f"{name} must be a date such as '2026-04-17' or '2026-04-17 09:30', got {value!r}"
+            raise parameter_error(
+                name,
+                value,
+                f"{name} must be a date such as '2026-04-17' or '2026-04-17 09:30', got {value!r}",
             ) from None
-    raise ValueError(f"{name} must be a date or datetime, got {value!r}")
+    raise parameter_error(name, value, f"{name} must be a date or datetime, got {value!r}")
 
 
 def as_moment(name: str, value: date | datetime | str) -> datetime:
@@ -327,14 +335,18 @@ def _check_order(low_alarm_at: object, empty_at: object) -> tuple[datetime, date
     alarm = _moment("low_alarm_at", low_alarm_at)
     empty = _moment("empty_at", empty_at)
     if (alarm.tzinfo is None) != (empty.tzinfo is None):
-        raise ValueError(
+        raise parameter_error(
+            "empty_at",
+            empty,
             f"low_alarm_at ({alarm!r}) and empty_at ({empty!r}) must both be naive or both "
-            "time-zone aware"
+            "time-zone aware",
         )
     if empty < alarm:
-        raise ValueError(
+        raise parameter_error(
+            "empty_at",
+            empty,
             f"empty_at ({empty.isoformat()}) is before low_alarm_at ({alarm.isoformat()}): "
-            "the reservoir reaches its alarm volume before it is empty"
+            "the reservoir reaches its alarm volume before it is empty",
         )
     return alarm, empty
 
@@ -477,7 +489,9 @@ def stage_at(
     alarm, empty = _check_order(low_alarm_at, empty_at)
     when = _moment("moment", moment)
     if (when.tzinfo is None) != (alarm.tzinfo is None):
-        raise ValueError(f"moment ({when!r}) and the timeline must both be naive or both aware")
+        raise parameter_error(
+            "moment", when, f"moment ({when!r}) and the timeline must both be naive or both aware"
+        )
     if when < alarm:
         return STAGES[0]
     if when < empty:
@@ -515,9 +529,11 @@ def timeline_for(plan: object, lead_days: float = 7.0) -> list[TimelinePhase]:
     alarm = getattr(plan, "low_alarm_at", None)
     empty = getattr(plan, "empty_at", None)
     if alarm is None or empty is None:
-        raise ValueError(
+        raise parameter_error(
+            "plan",
+            plan,
             f"plan must reach its low-reservoir alarm and run empty; got low_alarm_at={alarm!r}, "
-            f"empty_at={empty!r}"
+            f"empty_at={empty!r}",
         )
     return missed_refill_timeline(alarm, empty, lead_days=lead_days)
 

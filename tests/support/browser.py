@@ -47,7 +47,7 @@ def record_bundle_fetches(page) -> list[int]:
     """Return a list that fills with the HTTP status of each fetch of plotly's widget bundle.
 
     The course servers publish ``widgetbundle.js`` so that a page fetches it once, however
-    many figure widgets it shows (see ``itb_edu/apps/_figurewidget.py``).
+    many figure widgets it shows (see ``itb_edu/figure_widget.py``).
     """
     statuses: list[int] = []
     page.on(

@@ -13,7 +13,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from itb_edu.apps._figurewidget import figure_widget
+from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.anatomy import anatomy_figure
 from itb_edu.parts import FIGURES, parts_for
 

@@ -13,16 +13,14 @@ import base64
 import html
 import math
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 import ipywidgets as widgets
 
 from itb_edu import DISCLAIMER
-from itb_edu.apps._figurewidget import figure_widget
+from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.reservoir import (
-    _layout,
-    _traces,
     apply_trace_data,
     clinic_calendar_figure,
     compare_figure,
@@ -35,6 +33,7 @@ from itb_edu.reservoir import (
     ResidualCheck,
     concentration_change,
     moment_in_words,
+    parse_boluses,
     parse_schedule,
     plan_refill,
     residual_check,
@@ -86,14 +85,50 @@ _LABELS = {
     "rate_mcg_per_day": "rate (mcg/day)",
 }
 _ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
-_BOLUS_LINE = re.compile(
-    r"^\s*(?:day\s+(?P<day>\d+)|(?P<date>\d{4}-\d{2}-\d{2}))\s+(?P<time>\d{1,2}:\d{2})\s+"
-    r"(?P<dose>\S+)\s*$",
-    re.IGNORECASE,
-)
 
 
 _DATETIME_REPR = re.compile(r"datetime\.datetime\((\d+), (\d+), (\d+)(?:, (\d+), (\d+))?[^)]*\)")
+
+
+#: Which control of the simulator shows an error about each engine parameter: the one table
+#: that routes errors. Errors are routed by their ``.parameter``, never by their wording.
+SIMULATOR_CONTROLS: dict[str, str] = {
+    "fill_volume_ml": "fill_volume",
+    "low_alarm_ml": "alarm_volume",
+    "reservoir_ml": "fill_volume",
+    "daily_dose_mcg": "daily_dose",
+    "schedule": "schedule",
+    "boluses": "boluses",
+    "concentration_mcg_per_ml": "concentration",
+    "refill_at": "refill_date",
+}
+#: The same for the concentration comparison (each concentration control is added per plan).
+COMPARE_CONTROLS: dict[str, str] = {
+    "fill_volume_ml": "fill_volume",
+    "low_alarm_ml": "alarm_volume",
+    "daily_dose_mcg": "daily_dose",
+}
+
+
+def control_for(error: Exception, controls: dict[str, str], default: str = "fill_volume") -> str:
+    """Name the control that shows ``error``, from its ``.parameter`` and a routing table.
+
+    Parameters
+    ----------
+    error : Exception
+        Usually an :class:`itb_edu.errors.ParameterError`; anything else goes to
+        ``default``.
+    controls : dict
+        ``{parameter: control name}``.
+    default : str
+        Control for an error whose parameter is not in the table.
+
+    Returns
+    -------
+    str
+        A control name.
+    """
+    return controls.get(getattr(error, "parameter", ""), default)
 
 
 def _plain(message: str) -> str:
@@ -110,55 +145,6 @@ def _plain(message: str) -> str:
     for name, label in _LABELS.items():
         message = message.replace(name, label)
     return message
-
-
-def parse_boluses(text: str, refill_at: datetime) -> list[tuple[datetime, float]]:
-    """Read boluses typed one per line.
-
-    Parameters
-    ----------
-    text : str
-        Lines ``day N HH:MM dose`` (day 0 is the refill day) or ``YYYY-MM-DD HH:MM dose``, the
-        dose in [mcg]; blank lines are skipped.
-    refill_at : datetime
-        The refill moment, for ``day N`` lines.
-
-    Returns
-    -------
-    list of (datetime, float)
-        ``(moment, dose_mcg)`` pairs for :func:`itb_edu.reservoir.plan_refill`.
-
-    Raises
-    ------
-    ValueError
-        Naming the line and the text when a line cannot be read.
-    """
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = _BOLUS_LINE.match(line)
-        if match is None:
-            raise ValueError(
-                f"bolus line {number} must look like 'day 7 08:00 50' or "
-                f"'2026-01-12 08:00 50', got {line.strip()!r}"
-            )
-        try:
-            clock = time.fromisoformat(
-                f"{int(match['time'].split(':')[0]):02d}:{match['time'].split(':')[1]}"
-            )
-            if match["day"] is not None:
-                day = refill_at.date() + timedelta(days=int(match["day"]))
-            else:
-                day = date.fromisoformat(match["date"])
-            dose = float(match["dose"])
-        except ValueError:
-            raise ValueError(
-                f"bolus line {number} has a date, time or dose that cannot be read: "
-                f"{line.strip()!r}"
-            ) from None
-        out.append((datetime.combine(day, clock), dose))
-    return out
 
 
 def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
@@ -338,9 +324,8 @@ class SimulatorApp(widgets.VBox):
         self.export_button.on_click(self._export)
         self._use_schedule = False
         self.plan = self._initial_plan()
-        self.figure = figure_widget(
-            data=_traces(volume_trace_data(self.plan)), layout=_layout(self.plan, None)
-        )
+        initial = reservoir_figure(self.plan)
+        self.figure = figure_widget(data=initial.data, layout=initial.layout)
         self._set_pump_defaults()
         self._apply_preset_visibility()
         self.update()
@@ -463,7 +448,7 @@ class SimulatorApp(widgets.VBox):
             try:
                 plan = plan_refill(**kwargs)
             except ValueError as error:
-                errors[self._field_for(str(error))] = str(error)
+                errors[control_for(error, SIMULATOR_CONTROLS)] = str(error)
         for name, field in self.fields.items():
             if name in errors:
                 field.error(errors[name])
@@ -485,21 +470,6 @@ class SimulatorApp(widgets.VBox):
             if tuple(self.figure.layout.yaxis.range) != (0, top * 1.05):
                 self.figure.layout.yaxis.range = [0, top * 1.05]
         self.headline.value = headline_html(plan, margin_days=self.controls["margin_days"].value)
-
-    def _field_for(self, message: str) -> str:
-        for key, name in (
-            ("fill_volume_ml", "fill_volume"),
-            ("low_alarm_ml", "alarm_volume"),
-            ("daily_dose_mcg", "daily_dose"),
-            ("schedule", "schedule"),
-            ("boluses", "boluses"),
-            ("concentration", "concentration"),
-            ("refill_at", "refill_date"),
-            ("the dose is too low", "schedule" if self._use_schedule else "daily_dose"),
-        ):
-            if message.startswith(key):
-                return name
-        return "fill_volume"
 
     # -- exports -------------------------------------------------------------------------------
     def _export(self, button: Any = None) -> None:
@@ -659,17 +629,8 @@ class CompareApp(widgets.VBox):
             try:
                 plans.append(plan_refill(concentration_mcg_per_ml=c[key].value, **common))
             except ValueError as error:
-                text = str(error)
-                name = (
-                    "fill_volume"
-                    if "fill_volume_ml" in text[:30]
-                    else "alarm_volume"
-                    if text.startswith("low_alarm_ml")
-                    else "daily_dose"
-                    if text.startswith("daily_dose_mcg")
-                    else key
-                )
-                errors[name] = text
+                controls = {**COMPARE_CONTROLS, "concentration_mcg_per_ml": key}
+                errors[control_for(error, controls, default=key)] = str(error)
                 break
         for name, field in self.fields.items():
             if name in errors:
@@ -977,7 +938,7 @@ def show_clinic_plan(table: Any, caption: str = "Refill calendar (fictional pati
     IPython.display.HTML
         Deterministic HTML table.
     """
-    from itb_edu import notebook
+    from itb_edu.presentation import show_table
 
     shown = table.assign(
         last_refill_at=[f"{t:%a %d %b %Y %H:%M}" for t in table["last_refill_at"]],
@@ -986,7 +947,7 @@ def show_clinic_plan(table: Any, caption: str = "Refill calendar (fictional pati
         empty_at=[f"{t:%a %d %b %Y %H:%M}" for t in table["empty_at"]],
         book_on=[f"{d:%a %d %b %Y}" for d in table["book_on"]],
     )
-    return notebook.show_table(
+    return show_table(
         shown,
         caption=caption,
         columns={

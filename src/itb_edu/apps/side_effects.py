@@ -1,7 +1,7 @@
 """Explorable side-effects table: a category filter and a search box over a styled table.
 
 Pure ipywidgets (works in JupyterLab and Voilà); the table is HTML built by
-:func:`itb_edu.notebook.show_table`.
+:func:`itb_edu.presentation.show_table`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from itb_edu import notebook as nb
+from itb_edu.presentation import show_table
 from itb_edu.side_effects import (
     CATEGORIES,
     category_counts,
@@ -84,7 +84,7 @@ def side_effects_app(data_dir: str | Path | None = None) -> widgets.VBox:
             )
         else:
             status.value = f"Showing {len(shown)} of {len(table)} effects{where}."
-        output.value = nb.show_table(
+        output.value = show_table(
             for_display(shown), caption="Side effects, withdrawal, overdose and complications"
         ).data
 

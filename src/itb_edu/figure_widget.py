@@ -53,7 +53,7 @@ WIDGET_RENDERER = "itb_edu_figure_widget"
 
 _LOADER = """\
 // itb-edu: import plotly's FigureWidget bundle from the server (once per page), not from
-// the widget state. See itb_edu/apps/_figurewidget.py.
+// the widget state. See itb_edu/figure_widget.py.
 const VERSION = %(version)s;
 
 function bundleUrl() {
