@@ -18,11 +18,13 @@ APP_PORT ?= 8866
 APP_ARGS ?=
 LOADTEST_ARGS ?=
 
-.PHONY: help lab app test lint format notebooks handouts bench loadtest system-deps lock clean-venv
+.PHONY: help lab app test unit typecheck lint format notebooks handouts bench loadtest system-deps lock clean-venv
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv on first run)"
-	@echo "make test       run every check: ruff, unit tests, notebooks under nbval, browser"
+	@echo "make test       run every check: ruff, mypy, unit tests, doctests, notebooks (nbval), browser"
+	@echo "make unit       the fast edit-test loop: unit tests and doctests, no browser, no notebooks"
+	@echo "make typecheck  mypy (strict on the domain layer)"
 	@echo "make app        serve the course as a code-free app with Voilà (127.0.0.1, token)"
 	@echo "make notebooks  re-execute the notebooks and store their outputs"
 	@echo "make handouts   write static HTML handouts (figures visible) to handouts/"
@@ -62,9 +64,17 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests scripts notebooks
 	$(BIN)/ruff check --fix src tests scripts notebooks
 
-test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest tests notebooks --nbval-lax \
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) system-deps lint typecheck
+	$(BIN)/python -m pytest tests notebooks src/itb_edu --doctest-modules --nbval-lax \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# No browser, no notebook, no fresh venv or server: under a minute on 2 cores.
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests src/itb_edu --doctest-modules --ignore=tests/browser \
+		-m "not browser and not slow" -q
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)

@@ -21,7 +21,6 @@ from itb_edu.apps.reservoir import (
     simulator_app,
 )
 from itb_edu.figures.reservoir import TRACE_NAMES
-from itb_edu.reservoir import plan_refill
 
 
 def _trace(fig, name):
@@ -223,13 +222,8 @@ def test_download_link():
     )
 
 
-def test_headline_for_stopped_pump():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=0,
-        refill_at=date(2026, 1, 5),
-    )
+def test_headline_for_stopped_pump(stopped_plan):
+    plan = stopped_plan
     assert "never: the pump delivers nothing" in headline_html(plan)
 
 
@@ -297,10 +291,8 @@ def test_plan_with_text_schedule_and_boluses():
     assert bolus.low_alarm_at == datetime(2026, 4, 4, 9, 0)
 
 
-def test_plan_repr_html_lists_moments_in_words():
-    plan = sim.plan(
-        "2026-01-05 09:00", fill_volume_ml=20, concentration_mcg_per_ml=500, daily_dose_mcg=100
-    )
+def test_plan_repr_html_lists_moments_in_words(routine_plan_at_nine):
+    plan = routine_plan_at_nine
     text = plan._repr_html_()
     assert "Sunday 5 April 2026 at 09:00" in text
     assert "0.2 mL/day" in text
@@ -308,10 +300,8 @@ def test_plan_repr_html_lists_moments_in_words():
     assert "education only" in text
 
 
-def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table():
-    plan = sim.plan(
-        "2026-01-05 09:00", fill_volume_ml=20, concentration_mcg_per_ml=500, daily_dose_mcg=100
-    )
+def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table(routine_plan_at_nine):
+    plan = routine_plan_at_nine
     for pump_id in ("synchromed-ii-20", "synchromed-ii-40"):
         check = sim.refill_visit_check(
             plan, pump_id=pump_id, aspirated_ml=12.5, at="2026-02-04 09:00"

@@ -104,6 +104,7 @@ def test_readme_commands_are_what_ci_runs():
     assert "make test" in readme
     assert re.search(r"^make test$", ci, re.MULTILINE)
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^test: \$\(STAMP\) system-deps lint$", makefile, re.MULTILINE)
+    assert re.search(r"^test: \$\(STAMP\) system-deps lint typecheck$", makefile, re.MULTILINE)
+    assert "--doctest-modules" in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "--ServerApp.ip=127.0.0.1" in makefile
     assert "notebooks/00_start_here.ipynb" in makefile

@@ -16,12 +16,11 @@ import pytest
 
 from itb_edu import _validate
 from itb_edu.errors import ParameterError, parameter_error, parameter_of
-from itb_edu.reservoir import parse_boluses, parse_schedule, plan_refill
+from itb_edu.reservoir import parse_boluses, parse_schedule
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "itb_edu"
 #: Modules below the apps: they raise ParameterError, never a bare ValueError.
 DOMAIN_MODULES = sorted(p for p in SRC.glob("*.py") if p.name not in {"__init__.py", "serving.py"})
-BASE = dict(fill_volume_ml=20, concentration_mcg_per_ml=500, refill_at=date(2026, 1, 5))
 
 
 def bare_value_errors(path: Path) -> list[int]:
@@ -103,9 +102,10 @@ def test_parameter_error_keeps_index_and_survives_pickling() -> None:
         ({"daily_dose_mcg": 100, "boluses": [(timedelta(days=1), -5)]}, "boluses", 0),
     ],
 )
-def test_plan_refill_errors_name_their_parameter(kwargs, parameter, index) -> None:
+def test_plan_refill_errors_name_their_parameter(make_plan, kwargs, parameter, index) -> None:
+    # The routine example without its dose: each case gives a dose or a schedule.
     with pytest.raises(ParameterError) as caught:
-        plan_refill(**{**BASE, **kwargs})
+        make_plan(**{"daily_dose_mcg": None, **kwargs})
     assert caught.value.parameter == parameter
     assert caught.value.index == index
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,17 +20,24 @@ from itb_edu.figures.reservoir import (
     reservoir_figure,
     volume_trace_data,
 )
-from itb_edu.reservoir import plan_refill
 from itb_edu.scheduling import clinic_calendar
 
-# 100 mcg/day at 500 mcg/mL = 0.2 mL/day: alarm day 90 (5 Apr 09:30), empty day 100.
-PLAN = plan_refill(
-    fill_volume_ml=20,
-    concentration_mcg_per_ml=500,
-    daily_dose_mcg=100,
-    refill_at=datetime(2026, 1, 5, 9, 30),
-    reservoir_ml=20,
-)
+REFILL_AT = datetime(2026, 1, 5, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def plan_500(make_plan):
+    """The routine plan refilled at 09:30 in a 20 mL reservoir.
+
+    100 mcg/day at 500 mcg/mL = 0.2 mL/day: alarm day 90 (5 Apr 09:30), empty day 100.
+    """
+    return make_plan(refill_at=REFILL_AT, reservoir_ml=20)
+
+
+@pytest.fixture(scope="module")
+def plan_2000(make_plan):
+    """The same pump at 2000 mcg/mL: 0.05 mL/day, alarm after 360 days = 31 Dec 2026 09:30."""
+    return make_plan(concentration_mcg_per_ml=2000, refill_at=REFILL_AT, reservoir_ml=20)
 
 
 def _trace(fig, name):
@@ -45,8 +52,8 @@ def test_moment_in_words():
     assert moment_in_words(None) == "never"
 
 
-def test_reservoir_figure_traces():
-    fig = reservoir_figure(PLAN)
+def test_reservoir_figure_traces(plan_500):
+    fig = reservoir_figure(plan_500)
     assert isinstance(fig, go.Figure)
     assert tuple(t.name for t in fig.data) == TRACE_NAMES
     volume = _trace(fig, "Reservoir volume")
@@ -72,14 +79,8 @@ def test_reservoir_figure_traces():
     assert fig.layout.yaxis.title.text == "Volume in the reservoir [mL]"
 
 
-def test_reservoir_figure_flex_and_boluses_draw_every_change():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        schedule=[("07:00", 600), ("22:00", 300)],
-        refill_at=datetime(2026, 1, 5, 9, 30),
-        boluses=[(datetime(2026, 1, 6, 12, 0), 100)],
-    )
+def test_reservoir_figure_flex_and_boluses_draw_every_change(two_step_flex_plan_with_bolus):
+    plan = two_step_flex_plan_with_bolus
     fig = reservoir_figure(plan, until_days=2)
     volume = _trace(fig, "Reservoir volume")
     # refill, 22:00, 07:00, bolus before/after, 22:00, 07:00, end: 8 points.
@@ -87,13 +88,8 @@ def test_reservoir_figure_flex_and_boluses_draw_every_change():
     assert list(np.round(volume.y[:5], 6)) == [20.0, 19.375, 19.15, 18.9, 18.7]
 
 
-def test_stopped_pump_has_no_markers():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=0,
-        refill_at=date(2026, 1, 5),
-    )
+def test_stopped_pump_has_no_markers(stopped_plan):
+    plan = stopped_plan
     fig = reservoir_figure(plan)
     assert _trace(fig, "Low alarm").x == ()
     assert _trace(fig, "Empty").x == ()
@@ -101,27 +97,16 @@ def test_stopped_pump_has_no_markers():
     assert list(_trace(fig, "Reservoir volume").y) == [20.0, 20.0]
 
 
-def test_max_interval_marker():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-        max_interval_days=60,
-    )
+def test_max_interval_marker(make_plan):
+    plan = make_plan(max_interval_days=60)
     due = _trace(reservoir_figure(plan), "Refill due (maximum interval)")
     # Day 60 = 6 Mar, 20 - 12 = 8 mL left.
     assert due.x == (datetime(2026, 3, 6),)
     assert due.y == (8.0,)
 
 
-def test_aware_plan_draws_local_wall_clock():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=datetime(2026, 3, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris")),
-    )
+def test_aware_plan_draws_local_wall_clock(routine_plan_in_paris):
+    plan = routine_plan_in_paris
     fig = reservoir_figure(plan)
     volume = _trace(fig, "Reservoir volume")
     # 90 elapsed days later the Paris clock shows 10:00 (summer time).
@@ -129,29 +114,17 @@ def test_aware_plan_draws_local_wall_clock():
     assert fig.layout.xaxis.title.text == "Date and time (Europe/Paris)"
 
 
-def test_apply_trace_data_updates_in_place():
-    fig = go.FigureWidget(reservoir_figure(PLAN))
-    other = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=2000,
-        daily_dose_mcg=100,
-        refill_at=datetime(2026, 1, 5, 9, 30),
-        reservoir_ml=20,
-    )
+def test_apply_trace_data_updates_in_place(plan_500, plan_2000):
+    fig = go.FigureWidget(reservoir_figure(plan_500))
+    other = plan_2000
     apply_trace_data(fig, volume_trace_data(other))
     # 0.05 mL/day: alarm after 360 days = 31 Dec 2026 09:30.
     assert _trace(fig, "Low alarm").x == (datetime(2026, 12, 31, 9, 30),)
 
 
-def test_compare_figure_side_by_side():
-    other = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=2000,
-        daily_dose_mcg=100,
-        refill_at=datetime(2026, 1, 5, 9, 30),
-        reservoir_ml=20,
-    )
-    fig = compare_figure(PLAN, other, labels=("500 mcg/mL", "2000 mcg/mL"))
+def test_compare_figure_side_by_side(plan_500, plan_2000):
+    other = plan_2000
+    fig = compare_figure(plan_500, other, labels=("500 mcg/mL", "2000 mcg/mL"))
     assert len(fig.data) == 2 * len(TRACE_NAMES)
     assert [a.text for a in fig.layout.annotations] == ["500 mcg/mL", "2000 mcg/mL"]
     left = _trace(fig, "500 mcg/mL: Low alarm")
@@ -192,8 +165,8 @@ def test_clinic_calendar_figure_skips_stopped_pumps():
 
 
 @pytest.mark.parametrize("until", [1, 30, 400])
-def test_volume_trace_data_until(until):
-    data_ = volume_trace_data(PLAN, until)
+def test_volume_trace_data_until(plan_500, until):
+    data_ = volume_trace_data(plan_500, until)
     assert data_[0]["x"][-1] == np.datetime64(datetime(2026, 1, 5, 9, 30)) + np.timedelta64(
         until * 86400, "s"
     )

@@ -26,6 +26,7 @@ DOMAIN = {
     "itb_edu.data",
     "itb_edu.faq",
     "itb_edu.parts",
+    "itb_edu.pumps",
     "itb_edu.quiz",
     "itb_edu.reservoir",
     "itb_edu.scheduling",

@@ -29,14 +29,9 @@ PARIS = ZoneInfo("Europe/Paris")
 # --------------------------------------------------------------------------------------------
 # Hand-computed cases
 # --------------------------------------------------------------------------------------------
-def test_simple_continuous_hand_computed():
+def test_simple_continuous_hand_computed(routine_plan):
     # 100 mcg/day / 500 mcg/mL = 0.2 mL/day; (20 - 2) / 0.2 = 90 days; 20 / 0.2 = 100 days.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-    )
+    plan = routine_plan
     assert plan.daily_volume_ml == pytest.approx(0.2, abs=1e-15)
     assert plan.daily_dose_mcg == pytest.approx(100)
     assert plan.days_to_low_alarm == 90.0
@@ -48,13 +43,8 @@ def test_simple_continuous_hand_computed():
     assert plan.refill_due_reason == "low-reservoir alarm"
 
 
-def test_date_input_gives_naive_datetimes():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-    )
+def test_date_input_gives_naive_datetimes(routine_plan):
+    plan = routine_plan  # refill_at=date(2026, 1, 5)
     assert plan.refill_at == datetime(2026, 1, 5, 0, 0)
     assert plan.low_alarm_at.tzinfo is None
 
@@ -92,15 +82,10 @@ def test_crossing_is_floored_to_the_minute():
     assert plan.volume_at(plan.low_alarm_at + timedelta(minutes=1)) < 2.0
 
 
-def test_decimal_inputs_are_read_as_typed():
+def test_decimal_inputs_are_read_as_typed(make_plan):
     # (20.2 - 2) / 0.2 = 91 days exactly; binary 20.2 is a hair less, which must not move the
     # alarm to 23:59 the day before.
-    plan = plan_refill(
-        fill_volume_ml=20.2,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-    )
+    plan = make_plan(fill_volume_ml=20.2)
     assert plan.days_to_low_alarm == 91.0
     assert plan.low_alarm_at == datetime(2026, 4, 6, 0, 0)
 
@@ -128,16 +113,11 @@ def test_flex_schedule_across_midnight_hand_computed():
     assert plan.days_to_empty == pytest.approx(12 + 8 / 24)
 
 
-def test_flex_schedule_first_step_not_at_midnight_wraps():
+def test_flex_schedule_first_step_not_at_midnight_wraps(two_step_flex_plan):
     # Steps at 07:00 (600) and 22:00 (300): 15 h at 600 + 9 h at 300 = 375 + 112.5 = 487.5
     # mcg/day -> 0.975 mL/day at 500 mcg/mL. Refill 5 Jan 09:30. 18 whole days take 17.55 mL
     # (to 23 Jan 09:30); 0.45 mL more at 600/500/24 = 0.05 mL/h = 9 h -> 23 Jan 18:30.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        schedule=[("07:00", 600), ("22:00", 300)],
-        refill_at=datetime(2026, 1, 5, 9, 30),
-    )
+    plan = two_step_flex_plan
     assert plan.daily_volume_ml == pytest.approx(0.975)
     assert plan.low_alarm_at == datetime(2026, 1, 23, 18, 30)
     # Volume at the first rate change (22:00 the same day): 20 - 12.5 h x 0.05 = 19.375 mL.
@@ -146,16 +126,10 @@ def test_flex_schedule_first_step_not_at_midnight_wraps():
     assert plan.volume_at(datetime(2026, 1, 6, 7, 0)) == pytest.approx(19.15)
 
 
-def test_bolus_takes_volume_at_its_moment():
+def test_bolus_takes_volume_at_its_moment(make_plan):
     # 0.2 mL/day; a 1000 mcg bolus on day 10 takes 2 mL. Alarm: day 10 leaves 20 - 2 - 2 =
     # 16 mL, then 14 mL more at 0.2 mL/day = 70 days -> day 80 = 26 Mar. Empty day 90 = 5 Apr.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses=[(datetime(2026, 1, 15), 1000)],
-        refill_at=date(2026, 1, 5),
-    )
+    plan = make_plan(boluses=[(datetime(2026, 1, 15), 1000)])
     assert plan.bolus_volume_ml == 2.0
     assert plan.days_to_low_alarm == 80.0
     assert plan.low_alarm_at == datetime(2026, 3, 26)
@@ -164,42 +138,25 @@ def test_bolus_takes_volume_at_its_moment():
     assert plan.volume_at(datetime(2026, 1, 14, 23, 59)) == pytest.approx(18.0 + 0.2 / 1440)
 
 
-def test_bolus_that_crosses_the_threshold_sets_the_alarm():
+def test_bolus_that_crosses_the_threshold_sets_the_alarm(bolus_crossing_plan):
     # Fill 5 mL at 0.2 mL/day: 3 mL left on day 10; the 2 mL bolus leaves 1 mL -> alarm at the
     # bolus moment; empty 1 / 0.2 = 5 days later.
-    plan = plan_refill(
-        fill_volume_ml=5,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses=[(timedelta(days=10), 1000)],
-        refill_at=date(2026, 1, 5),
-    )
+    plan = bolus_crossing_plan
     assert plan.low_alarm_at == datetime(2026, 1, 15)
     assert plan.days_to_low_alarm == 10.0
     assert plan.empty_at == datetime(2026, 1, 20)
 
 
-def test_boluses_in_any_order_and_at_the_refill():
+def test_boluses_in_any_order_and_at_the_refill(make_plan):
     # Two 250 mcg boluses (0.5 mL each at 500 mcg/mL), given out of order, one at the refill:
     # alarm after (18 - 1) / 0.2 = 85 days.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses=[(datetime(2026, 2, 1), 250), (datetime(2026, 1, 5), 250)],
-        refill_at=date(2026, 1, 5),
-    )
+    plan = make_plan(boluses=[(datetime(2026, 2, 1), 250), (datetime(2026, 1, 5), 250)])
     assert plan.days_to_low_alarm == 85.0
     assert [b[0] for b in plan.boluses] == [datetime(2026, 1, 5), datetime(2026, 2, 1)]
 
 
-def test_stopped_pump_never_alarms():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=0,
-        refill_at=date(2026, 1, 5),
-    )
+def test_stopped_pump_never_alarms(stopped_plan):
+    plan = stopped_plan
     assert plan.low_alarm_at is None
     assert plan.empty_at is None
     assert plan.days_to_low_alarm is None
@@ -208,68 +165,39 @@ def test_stopped_pump_never_alarms():
     assert plan.volume_at(datetime(2027, 1, 1)) == 20.0
 
 
-def test_stopped_pump_with_max_interval():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=0,
-        refill_at=date(2026, 1, 5),
-        max_interval_days=30,
-    )
+def test_stopped_pump_with_max_interval(make_plan):
+    plan = make_plan(daily_dose_mcg=0, max_interval_days=30)
     assert plan.refill_due_at == datetime(2026, 2, 4)
     assert plan.refill_due_reason == "maximum interval"
 
 
-def test_max_interval_comes_first():
+def test_max_interval_comes_first(make_plan):
     # Alarm on day 90; a 60-day cap wins: 5 Jan + 60 days = 6 Mar.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-        max_interval_days=60,
-    )
+    plan = make_plan(max_interval_days=60)
     assert plan.refill_due_at == datetime(2026, 3, 6)
     assert plan.refill_due_reason == "maximum interval"
     assert plan.low_alarm_at == datetime(2026, 4, 5)
 
 
-def test_max_interval_after_alarm_keeps_the_alarm():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-        max_interval_days=180,
-    )
+def test_max_interval_after_alarm_keeps_the_alarm(make_plan):
+    plan = make_plan(max_interval_days=180)
     assert plan.refill_due_at == plan.low_alarm_at
     assert plan.refill_due_reason == "low-reservoir alarm"
 
 
-def test_prometra_refill_volume_of_3_ml():
+def test_prometra_refill_volume_of_3_ml(make_plan):
     # Same pump at 3.0 mL: (20 - 3) / 0.2 = 85 days -> 31 Mar.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=date(2026, 1, 5),
-        low_alarm_ml=3.0,
-    )
+    plan = make_plan(low_alarm_ml=3.0)
     assert plan.low_alarm_at == datetime(2026, 3, 31)
 
 
 # --------------------------------------------------------------------------------------------
 # Time zones: elapsed time
 # --------------------------------------------------------------------------------------------
-def test_aware_refill_counts_elapsed_time_across_dst():
+def test_aware_refill_counts_elapsed_time_across_dst(routine_plan_in_paris):
     # 90 days = 2160 elapsed hours from 1 Mar 09:00 CET (08:00 UTC) -> 30 May 08:00 UTC,
     # which the Paris wall clock shows as 10:00 CEST.
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        refill_at=datetime(2026, 3, 1, 9, 0, tzinfo=PARIS),
-    )
+    plan = routine_plan_in_paris
     assert plan.low_alarm_at.astimezone(UTC) == datetime(2026, 5, 30, 8, 0, tzinfo=UTC)
     assert plan.low_alarm_at.utcoffset() == timedelta(hours=2)
     assert plan.low_alarm_at.replace(tzinfo=None) == datetime(2026, 5, 30, 10, 0)
@@ -292,29 +220,15 @@ def test_flex_schedule_follows_the_pump_clock_across_dst():
     assert plan.low_alarm_at.astimezone(UTC) == datetime(2026, 3, 30, 11, 0, tzinfo=UTC)
 
 
-def test_aware_bolus_in_another_zone_is_the_same_moment():
+def test_aware_bolus_in_another_zone_is_the_same_moment(make_plan):
     refill = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses=[(datetime(2026, 1, 15, 1, 0, tzinfo=PARIS), 1000)],
-        refill_at=refill,
-    )
+    plan = make_plan(boluses=[(datetime(2026, 1, 15, 1, 0, tzinfo=PARIS), 1000)], refill_at=refill)
     assert plan.days_to_low_alarm == 80.0
 
 
 # --------------------------------------------------------------------------------------------
-# Validation
+# Validation (make_plan: the routine example's arguments, one or more changed)
 # --------------------------------------------------------------------------------------------
-BASE = dict(
-    fill_volume_ml=20,
-    concentration_mcg_per_ml=500,
-    daily_dose_mcg=100,
-    refill_at=date(2026, 1, 5),
-)
-
-
 @pytest.mark.parametrize(
     ("change", "match"),
     [
@@ -347,17 +261,14 @@ BASE = dict(
         ),
     ],
 )
-def test_bad_input_names_parameter_and_value(change, match):
+def test_bad_input_names_parameter_and_value(make_plan, change, match):
     with pytest.raises(ValueError, match=match):
-        plan_refill(**{**BASE, **change})
+        make_plan(**change)
 
 
-def test_low_alarm_above_reservoir():
+def test_low_alarm_above_reservoir(make_plan):
     with pytest.raises(ValueError, match=r"low_alarm_ml \(25\) is more than reservoir_ml \(20\)"):
-        plan_refill(**{**BASE, "fill_volume_ml": 19, "low_alarm_ml": 25, "reservoir_ml": 20})
-
-
-SCHED = dict(fill_volume_ml=20, concentration_mcg_per_ml=500, refill_at=date(2026, 1, 5))
+        make_plan(fill_volume_ml=19, low_alarm_ml=25, reservoir_ml=20)
 
 
 @pytest.mark.parametrize(
@@ -375,13 +286,13 @@ SCHED = dict(fill_volume_ml=20, concentration_mcg_per_ml=500, refill_at=date(202
         ([("07:00", 100), ("07:00", 200)], r"schedule\[1\] start '07:00' repeats"),
     ],
 )
-def test_bad_schedule(schedule, match):
+def test_bad_schedule(make_plan, schedule, match):
     with pytest.raises(ValueError, match=match):
-        plan_refill(**SCHED, schedule=schedule)
+        make_plan(daily_dose_mcg=None, schedule=schedule)
 
 
-def test_volume_at_rejects_moment_before_refill_and_wrong_kind():
-    plan = plan_refill(**BASE)
+def test_volume_at_rejects_moment_before_refill_and_wrong_kind(routine_plan):
+    plan = routine_plan
     with pytest.raises(ValueError, match=r"when .* is before refill_at"):
         plan.volume_at(datetime(2025, 12, 31))
     with pytest.raises(ValueError, match=r"when .* must be time-zone aware exactly when"):
@@ -416,8 +327,8 @@ def test_parse_schedule_errors(text, match):
 # --------------------------------------------------------------------------------------------
 # Volume table
 # --------------------------------------------------------------------------------------------
-def test_volume_table_simple():
-    plan = plan_refill(**BASE)
+def test_volume_table_simple(routine_plan):
+    plan = routine_plan
     table = plan.volume_table()
     assert list(table.columns) == ["time", "elapsed_days", "volume_ml", "event"]
     assert list(table["event"]) == ["refill", "low alarm", "empty", "end"]
@@ -427,14 +338,8 @@ def test_volume_table_simple():
     assert table["time"].iloc[1] == datetime(2026, 4, 5)
 
 
-def test_volume_table_flex_and_bolus_rows():
-    plan = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        schedule=[("07:00", 600), ("22:00", 300)],
-        refill_at=datetime(2026, 1, 5, 9, 30),
-        boluses=[(datetime(2026, 1, 6, 12, 0), 100)],
-    )
+def test_volume_table_flex_and_bolus_rows(two_step_flex_plan_with_bolus):
+    plan = two_step_flex_plan_with_bolus
     table = plan.volume_table(until_days=2)
     rows = list(zip(table["event"], table["volume_ml"].round(6), strict=True))
     # 22:00: 19.375; 07:00: 19.15; bolus at 12:00 after 5 h at 0.05 mL/h: 18.9 -> 18.7 (0.2 mL).
@@ -451,16 +356,16 @@ def test_volume_table_flex_and_bolus_rows():
     assert rows[-1][1] == pytest.approx(17.85)
 
 
-def test_volume_table_aware_keeps_zone():
-    plan = plan_refill(**{**BASE, "refill_at": datetime(2026, 3, 1, 9, 0, tzinfo=PARIS)})
+def test_volume_table_aware_keeps_zone(routine_plan_in_paris):
+    plan = routine_plan_in_paris
     table = plan.volume_table()
     assert str(table["time"].dt.tz) == "Europe/Paris"
     assert table["time"].iloc[1] == plan.low_alarm_at
 
 
-def test_volume_table_rejects_bad_horizon():
+def test_volume_table_rejects_bad_horizon(routine_plan):
     with pytest.raises(ValueError, match=r"until_days must be greater than zero, got 0"):
-        plan_refill(**BASE).volume_table(until_days=0)
+        routine_plan.volume_table(until_days=0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -470,8 +375,10 @@ VISIT = date(2026, 2, 4)  # day 30 at 0.2 mL/day: 6.0 mL programmed, 20 - 6 = 14
 REASSURING = ("within limits", "acceptable", "normal", "no problem", "nothing to worry")
 
 
-def test_residual_check_hand_computed_with_the_labelled_overinfusion_limit():
-    plan = plan_refill(**BASE, reservoir_ml=20)
+def test_residual_check_hand_computed_with_the_labelled_overinfusion_limit(
+    routine_plan_20ml_reservoir,
+):
+    plan = routine_plan_20ml_reservoir
     more = residual_check(plan, aspirated_ml=15.5, at=VISIT, overinfusion_above_pct=14.5)
     assert more.expected_ml == pytest.approx(14.0)
     assert more.programmed_ml == pytest.approx(6.0)
@@ -498,17 +405,17 @@ def test_residual_check_hand_computed_with_the_labelled_overinfusion_limit():
     assert (same.finding, same.stop_and_investigate, same.gap_ml) == ("matches", False, 0.0)
 
 
-def test_residual_shortfall_at_the_labelled_limit_is_exact():
+def test_residual_shortfall_at_the_labelled_limit_is_exact(routine_plan):
     # 14.0 - 13.13 = 0.87 mL, exactly 6.0 x 14.5 %: the pump at its limit explains it.
-    plan = plan_refill(**BASE)
+    plan = routine_plan
     at_limit = residual_check(plan, aspirated_ml=13.13, at=VISIT, overinfusion_above_pct=14.5)
     assert at_limit.finding == "less-within-labelled-accuracy"
     past = residual_check(plan, aspirated_ml=13.12, at=VISIT, overinfusion_above_pct=14.5)
     assert past.finding == "less-beyond-labelled-accuracy"
 
 
-def test_residual_check_without_a_documented_accuracy_stops_on_any_shortfall():
-    plan = plan_refill(**BASE)
+def test_residual_check_without_a_documented_accuracy_stops_on_any_shortfall(routine_plan):
+    plan = routine_plan
     check = residual_check(plan, aspirated_ml=13.9, at=VISIT)
     assert check.overinfusion_above_pct is None
     assert check.explainable_shortfall_ml is None
@@ -517,9 +424,9 @@ def test_residual_check_without_a_documented_accuracy_stops_on_any_shortfall():
     assert "no documented figure for this pump" in check._repr_html_()
 
 
-def test_more_coming_back_is_never_put_down_to_a_pocket_fill():
+def test_more_coming_back_is_never_put_down_to_a_pocket_fill(routine_plan):
     # A pocket fill leaves less in the reservoir, so it can only show as less coming back.
-    plan = plan_refill(**BASE)
+    plan = routine_plan
     for aspirated in (14.01, 15.5, 19.9):
         check = residual_check(plan, aspirated_ml=aspirated, at=VISIT, overinfusion_above_pct=14.5)
         assert check.finding == "more"
@@ -532,12 +439,15 @@ def test_more_coming_back_is_never_put_down_to_a_pocket_fill():
     days=st.integers(min_value=0, max_value=120),
     limit=st.one_of(st.none(), st.sampled_from([5.0, 14.5, 15.0])),
 )
-def test_residual_check_properties(aspirated, days, limit):
-    plan = plan_refill(**BASE, reservoir_ml=20)
+def test_residual_check_properties(
+    routine_plan_20ml_reservoir, routine_kwargs, aspirated, days, limit
+):
+    # Session-scoped fixtures: hypothesis refuses function-scoped ones under @given.
+    plan = routine_plan_20ml_reservoir
     check = residual_check(
         plan,
         aspirated_ml=aspirated,
-        at=BASE["refill_at"] + timedelta(days=days),
+        at=routine_kwargs["refill_at"] + timedelta(days=days),
         overinfusion_above_pct=limit,
     )
     assert check.finding in RESIDUAL_FINDINGS
@@ -566,8 +476,8 @@ def test_residual_check_properties(aspirated, days, limit):
         ({"at": date(2025, 1, 1)}, r"at .* is before refill_at"),
     ],
 )
-def test_residual_check_bad_input(kwargs, match):
-    plan = plan_refill(**BASE, reservoir_ml=20)
+def test_residual_check_bad_input(routine_plan_20ml_reservoir, kwargs, match):
+    plan = routine_plan_20ml_reservoir
     args = {"aspirated_ml": 14, "at": VISIT, "overinfusion_above_pct": 14.5, **kwargs}
     with pytest.raises(ValueError, match=match):
         residual_check(plan, **args)
@@ -782,15 +692,9 @@ def test_very_slow_flex_pump_is_drawn_with_daily_samples():
     assert events[-1] == "end"
 
 
-def test_bolus_crossing_orders_rows_before_alarm_after():
+def test_bolus_crossing_orders_rows_before_alarm_after(bolus_crossing_plan):
     # Fill 5 mL at 0.2 mL/day: 3 mL left on day 10, the 2 mL bolus leaves 1 mL (as above).
-    plan = plan_refill(
-        fill_volume_ml=5,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses=[(timedelta(days=10), 1000)],
-        refill_at=date(2026, 1, 5),
-    )
+    plan = bolus_crossing_plan
     table = plan.volume_table()
     rows = list(zip(table["event"], table["elapsed_days"], table["volume_ml"], strict=True))
     assert rows[:5] == [

@@ -189,17 +189,18 @@ def test_teaching_cohort_is_fictional_and_books_on_working_days():
 # --------------------------------------------------------------------------------------------
 # iCalendar
 # --------------------------------------------------------------------------------------------
-PLAN = plan_refill(
-    fill_volume_ml=20,
-    concentration_mcg_per_ml=500,
-    daily_dose_mcg=100,
-    refill_at=datetime(2026, 1, 5, 9, 30),
-)
+@pytest.fixture(scope="module")
+def routine_plan_at_half_past_nine(make_plan):
+    """The routine plan refilled at 09:30: 0.2 mL/day, alarm Sunday 5 April 2026 at 09:30."""
+    return make_plan(refill_at=datetime(2026, 1, 5, 9, 30))
+
+
 STAMP = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 
-def test_alarm_ical_parses_back():
-    raw = alarm_ical(PLAN, patient_label="Fictional patient A", now=STAMP)
+def test_alarm_ical_parses_back(routine_plan_at_half_past_nine):
+    plan = routine_plan_at_half_past_nine
+    raw = alarm_ical(plan, patient_label="Fictional patient A", now=STAMP)
     cal = Calendar.from_ical(raw)
     (event,) = cal.walk("VEVENT")
     assert event.get("dtstart").dt == date(2026, 4, 5)
@@ -218,9 +219,10 @@ def test_alarm_ical_parses_back():
     assert event.get("dtstamp").dt == STAMP
 
 
-def test_alarm_ical_is_reproducible_and_adds_the_visit():
-    one = alarm_ical(PLAN, book_on=date(2026, 4, 2), reminder_days=10, now=STAMP)
-    assert one == alarm_ical(PLAN, book_on=date(2026, 4, 2), reminder_days=10, now=STAMP)
+def test_alarm_ical_is_reproducible_and_adds_the_visit(routine_plan_at_half_past_nine):
+    plan = routine_plan_at_half_past_nine
+    one = alarm_ical(plan, book_on=date(2026, 4, 2), reminder_days=10, now=STAMP)
+    assert one == alarm_ical(plan, book_on=date(2026, 4, 2), reminder_days=10, now=STAMP)
     events = Calendar.from_ical(one).walk("VEVENT")
     assert len(events) == 2
     visit = events[1]
@@ -229,16 +231,12 @@ def test_alarm_ical_is_reproducible_and_adds_the_visit():
     assert events[0].walk("VALARM")[0].get("trigger").dt == timedelta(days=-10)
 
 
-def test_alarm_ical_errors():
-    stopped = plan_refill(
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=0,
-        refill_at=date(2026, 1, 5),
-    )
+def test_alarm_ical_errors(routine_plan_at_half_past_nine, stopped_plan):
+    plan = routine_plan_at_half_past_nine
+    stopped = stopped_plan
     with pytest.raises(ValueError, match=r"plan has no low-reservoir alarm date"):
         alarm_ical(stopped)
     with pytest.raises(ValueError, match=r"reminder_days must be greater than zero, got 0"):
-        alarm_ical(PLAN, reminder_days=0)
+        alarm_ical(plan, reminder_days=0)
     with pytest.raises(ValueError, match=r"book_on must be a date"):
-        alarm_ical(PLAN, book_on="2026-04-02")
+        alarm_ical(plan, book_on="2026-04-02")

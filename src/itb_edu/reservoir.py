@@ -638,7 +638,7 @@ class RefillPlan:
         else:
             ends.append(90.0)
         if self.refill_due_at is not None:
-            ends.append(_td_minutes(_elapsed(self.refill_at, self.refill_due_at)) / 1440 + 7)
+            ends.append(float(_td_minutes(_elapsed(self.refill_at, self.refill_due_at)) / 1440) + 7)
         return float(min(max(ends), MAX_HORIZON_DAYS))
 
     def volume_curve(self, until_days: float | None = None) -> tuple[Any, Any, Any]:
@@ -935,6 +935,7 @@ def plan_refill(
             "give exactly one of daily_dose_mcg and schedule, got "
             f"daily_dose_mcg={daily_dose_mcg!r} and schedule={schedule!r}",
         )
+    steps: tuple[tuple[int, float], ...]
     if daily_dose_mcg is not None:
         steps = ((0, require_non_negative("daily_dose_mcg", daily_dose_mcg)),)
     else:
@@ -1357,15 +1358,19 @@ def concentration_change(
     ``itb-edu-authors`` (the model and worked numbers).
     """
     dose = require_positive("daily_dose_mcg", daily_dose_mcg)
-    common = dict(
-        fill_volume_ml=fill_volume_ml,
-        daily_dose_mcg=dose,
-        refill_at=refill_at,
-        low_alarm_ml=low_alarm_ml,
-        reservoir_ml=reservoir_ml,
-    )
-    old = plan_refill(concentration_mcg_per_ml=old_concentration_mcg_per_ml, **common)
-    new = plan_refill(concentration_mcg_per_ml=new_concentration_mcg_per_ml, **common)
+
+    def at(concentration_mcg_per_ml: float) -> RefillPlan:
+        return plan_refill(
+            fill_volume_ml=fill_volume_ml,
+            concentration_mcg_per_ml=concentration_mcg_per_ml,
+            daily_dose_mcg=dose,
+            refill_at=refill_at,
+            low_alarm_ml=low_alarm_ml,
+            reservoir_ml=reservoir_ml,
+        )
+
+    old = at(old_concentration_mcg_per_ml)
+    new = at(new_concentration_mcg_per_ml)
     old_rate = old.daily_volume_ml
     new_rate = new.daily_volume_ml
     delay = dose_during = dead = None

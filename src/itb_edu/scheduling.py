@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ._validate import parameter_error, require_finite, require_non_negative, require_positive
+from .pumps import all_pump_facts
 from .reservoir import RefillPlan, parse_schedule, plan_refill
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,6 +155,14 @@ def _cell_number(name: str, value: object) -> float | None:
     return require_finite(name, value)
 
 
+def _cell_required(name: str, value: object) -> float:
+    """Read a table cell that must hold a number."""
+    number = _cell_number(name, value)
+    if number is None:
+        raise parameter_error(name, value, f"{name} must be a number, got None")
+    return number
+
+
 def _parse_moment(name: str, text: object) -> datetime:
     if isinstance(text, datetime):
         return datetime.fromisoformat(text.isoformat())  # a plain datetime, also from pandas
@@ -213,18 +222,18 @@ def clinic_calendar(
 
     holiday_set = _holiday_set(holidays)
     margin = _margin(margin_days)
-    by_id = pumps.set_index("pump_id")
+    by_id = {p.pump_id: p for p in all_pump_facts(pumps)}
     rows = []
     for record in cohort.to_dict("records"):
         pid = record["patient_id"]
         pump_id = record["pump_id"]
-        if pump_id not in by_id.index:
+        if pump_id not in by_id:
             raise parameter_error(
                 "cohort", pump_id, f"patient {pid}: pump_id {pump_id!r} is not in the pump table"
             )
-        pump = by_id.loc[pump_id]
-        alarm_ml = pump["default_low_alarm_ml"]
-        if pd.isna(alarm_ml):
+        pump = by_id[pump_id]
+        alarm_ml = pump.default_low_alarm_ml
+        if alarm_ml is None:
             raise parameter_error(
                 "pumps",
                 pump_id,
@@ -232,20 +241,22 @@ def clinic_calendar(
             )
         try:
             schedule_text = record.get("schedule")
-            kwargs: dict[str, object] = {}
+            schedule = None
+            daily_dose = None
             if isinstance(schedule_text, str) and schedule_text.strip():
-                kwargs["schedule"] = parse_schedule(schedule_text)
+                schedule = parse_schedule(schedule_text)
             else:
-                kwargs["daily_dose_mcg"] = _cell_number("daily_dose_mcg", record["daily_dose_mcg"])
+                daily_dose = _cell_required("daily_dose_mcg", record["daily_dose_mcg"])
             plan = plan_refill(
-                fill_volume_ml=_cell_number("fill_volume_ml", record["fill_volume_ml"]),
-                concentration_mcg_per_ml=_cell_number(
+                fill_volume_ml=_cell_required("fill_volume_ml", record["fill_volume_ml"]),
+                concentration_mcg_per_ml=_cell_required(
                     "concentration_mcg_per_ml", record["concentration_mcg_per_ml"]
                 ),
                 refill_at=_parse_moment("last_refill_at", record["last_refill_at"]),
-                low_alarm_ml=float(alarm_ml),
-                reservoir_ml=float(pump["reservoir_ml"]),
-                **kwargs,
+                daily_dose_mcg=daily_dose,
+                schedule=schedule,
+                low_alarm_ml=alarm_ml,
+                reservoir_ml=pump.reservoir_ml,
             )
         except ValueError as error:
             raise parameter_error(
@@ -387,4 +398,5 @@ def alarm_ical(
             f"{alarm_day.isoformat()}. Education-only example: not for a real pump.",
         )
         cal.add_component(visit)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

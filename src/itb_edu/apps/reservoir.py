@@ -10,9 +10,10 @@ For education only: not for programming, refilling or managing a real pump.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
-import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -27,6 +28,7 @@ from itb_edu.figures.reservoir import (
     reservoir_figure,
     volume_trace_data,
 )
+from itb_edu.pumps import PumpFacts, all_pump_facts, pump_facts
 from itb_edu.reservoir import (
     ConcentrationChange,
     RefillPlan,
@@ -173,13 +175,83 @@ def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
     )
 
 
-def _pump_label(row: Any) -> str:
-    return f"{row.model} {row.reservoir_ml:g} mL ({row.model_number})"
-
-
 def _concentrations(products: Any) -> list[float]:
     refill = products[products["use"] == "refill"]
     return sorted({float(c) for c in refill["concentration_mcg_per_ml"]})
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One control of an app, declared: its name, widget class, label and settings.
+
+    Attributes
+    ----------
+    name : str
+        Key in the app's ``controls``, ``messages`` and ``fields``.
+    widget : type
+        The ipywidgets class.
+    label : str
+        The description shown beside the control (units in brackets).
+    settings : dict
+        Fixed keyword arguments (``value``, ``min``, ``placeholder`` ...); values that depend
+        on the data (options, dates) are passed to :meth:`build`.
+    height : str or None
+        CSS height for text areas.
+    """
+
+    name: str
+    widget: type
+    label: str
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    height: str | None = None
+
+    def build(self, live: dict[str, Any]) -> widgets.Widget:
+        """Create the control, with ``live`` settings (options, values from the data)."""
+        layout = widgets.Layout(width="360px", **({"height": self.height} if self.height else {}))
+        return self.widget(
+            description=self.label,
+            style={"description_width": "150px"},
+            layout=layout,
+            **{**self.settings, **live},
+        )
+
+
+#: The simulator's controls, in screen order.
+SIMULATOR_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("pump", widgets.Dropdown, "Pump"),
+    FieldSpec("concentration", widgets.Dropdown, "Concentration"),
+    FieldSpec("daily_dose", widgets.FloatText, "Daily dose (mcg/day)", {"value": 150.0}),
+    FieldSpec("fill_volume", widgets.FloatText, "Fill volume (mL)", {"value": 20.0}),
+    FieldSpec("alarm_volume", widgets.FloatText, "Alarm volume (mL)", {"value": 2.0}),
+    FieldSpec("refill_date", widgets.DatePicker, "Refill date"),
+    FieldSpec("refill_time", widgets.Text, "Refill time (HH:MM)"),
+    FieldSpec(
+        "preset",
+        widgets.Dropdown,
+        "Dosing",
+        {"options": list(PRESETS), "value": "Simple continuous"},
+    ),
+    FieldSpec(
+        "schedule",
+        widgets.Textarea,
+        "Flex steps",
+        {"value": PRESETS["Day/night flex"][0], "placeholder": "HH:MM rate_mcg_per_day; ..."},
+        height="60px",
+    ),
+    FieldSpec(
+        "boluses",
+        widgets.Textarea,
+        "Boluses",
+        {"value": "", "placeholder": "day 7 08:00 50  (one per line, dose in mcg)"},
+        height="70px",
+    ),
+    FieldSpec(
+        "margin_days",
+        widgets.BoundedIntText,
+        "Book days before",
+        {"value": DEFAULT_MARGIN_DAYS, "min": 0, "max": 60},
+    ),
+)
 
 
 class _Field:
@@ -220,99 +292,23 @@ class SimulatorApp(widgets.VBox):
     """
 
     def __init__(self, pumps: Any, products: Any, facts: Any, refill_at: datetime) -> None:
-        self._pumps = pumps.set_index("pump_id")
-        self._facts = facts
+        self._pumps = {p.pump_id: p for p in all_pump_facts(pumps, facts)}
         self._refill_at = refill_at
-        pump_options = [(_pump_label(r), r.pump_id) for r in pumps.itertuples()]
+        pump_options = [(p.label, p.pump_id) for p in self._pumps.values()]
         concentrations = _concentrations(products)
         first_pump = pump_options[0][1]
         default_conc = 500.0 if 500.0 in concentrations else concentrations[0]
-        style = {"description_width": "150px"}
-        wide = widgets.Layout(width="360px")
+        live: dict[str, dict[str, Any]] = {
+            "pump": {"options": pump_options, "value": first_pump},
+            "concentration": {
+                "options": [(f"{c:g} mcg/mL", c) for c in concentrations],
+                "value": default_conc,
+            },
+            "refill_date": {"value": refill_at.date()},
+            "refill_time": {"value": f"{refill_at:%H:%M}"},
+        }
         self.fields: dict[str, _Field] = {
-            "pump": _Field(
-                widgets.Dropdown(
-                    options=pump_options,
-                    value=first_pump,
-                    description="Pump",
-                    style=style,
-                    layout=wide,
-                )
-            ),
-            "concentration": _Field(
-                widgets.Dropdown(
-                    options=[(f"{c:g} mcg/mL", c) for c in concentrations],
-                    value=default_conc,
-                    description="Concentration",
-                    style=style,
-                    layout=wide,
-                )
-            ),
-            "daily_dose": _Field(
-                widgets.FloatText(
-                    value=150.0, description="Daily dose (mcg/day)", style=style, layout=wide
-                )
-            ),
-            "fill_volume": _Field(
-                widgets.FloatText(
-                    value=20.0, description="Fill volume (mL)", style=style, layout=wide
-                )
-            ),
-            "alarm_volume": _Field(
-                widgets.FloatText(
-                    value=2.0, description="Alarm volume (mL)", style=style, layout=wide
-                )
-            ),
-            "refill_date": _Field(
-                widgets.DatePicker(
-                    value=refill_at.date(), description="Refill date", style=style, layout=wide
-                )
-            ),
-            "refill_time": _Field(
-                widgets.Text(
-                    value=f"{refill_at:%H:%M}",
-                    description="Refill time (HH:MM)",
-                    style=style,
-                    layout=wide,
-                )
-            ),
-            "preset": _Field(
-                widgets.Dropdown(
-                    options=list(PRESETS),
-                    value="Simple continuous",
-                    description="Dosing",
-                    style=style,
-                    layout=wide,
-                )
-            ),
-            "schedule": _Field(
-                widgets.Textarea(
-                    value=PRESETS["Day/night flex"][0],
-                    description="Flex steps",
-                    placeholder="HH:MM rate_mcg_per_day; ...",
-                    style=style,
-                    layout=widgets.Layout(width="360px", height="60px"),
-                )
-            ),
-            "boluses": _Field(
-                widgets.Textarea(
-                    value="",
-                    description="Boluses",
-                    placeholder="day 7 08:00 50  (one per line, dose in mcg)",
-                    style=style,
-                    layout=widgets.Layout(width="360px", height="70px"),
-                )
-            ),
-            "margin_days": _Field(
-                widgets.BoundedIntText(
-                    value=DEFAULT_MARGIN_DAYS,
-                    min=0,
-                    max=60,
-                    description="Book days before",
-                    style=style,
-                    layout=wide,
-                )
-            ),
+            spec.name: _Field(spec.build(live.get(spec.name, {}))) for spec in SIMULATOR_FIELDS
         }
         self.controls = {name: f.control for name, f in self.fields.items()}
         self.messages = {name: f.message for name, f in self.fields.items()}
@@ -360,27 +356,14 @@ class SimulatorApp(widgets.VBox):
             refill_at=self._refill_at,
         )
 
-    def _pump_row(self) -> Any:
-        return self._pumps.loc[self.controls["pump"].value]
-
-    def _pump_alarm_ml(self) -> tuple[float | None, str]:
-        row = self._pump_row()
-        value = row["default_low_alarm_ml"]
-        if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            return float(value), ""
-        rule = self._facts[self._facts["fact_id"] == "prometra-refill-date-rule"]
-        if str(row["model"]).startswith("Prometra") and len(rule):
-            value = float(rule["value"].iloc[0])
-            return value, (
-                f"Prometra: the controller's refill date is when {value:g} mL are expected to "
-                "remain (fact prometra-refill-date-rule)."
-            )
-        return None, "No default alarm volume for this pump in the data: set it yourself."
+    def _pump(self) -> PumpFacts:
+        return self._pumps[self.controls["pump"].value]
 
     def _set_pump_defaults(self) -> None:
-        alarm, note = self._pump_alarm_ml()
-        if alarm is not None:
-            self.controls["alarm_volume"].value = alarm
+        pump = self._pump()
+        note = pump.alarm_note
+        if pump.alarm_ml is not None:
+            self.controls["alarm_volume"].value = pump.alarm_ml
         self.fields["pump"].message.value = f"<small>{html.escape(note)}</small>" if note else ""
 
     def _on_pump(self, change: Any = None) -> None:
@@ -408,7 +391,7 @@ class SimulatorApp(widgets.VBox):
             "concentration_mcg_per_ml": c["concentration"].value,
             "fill_volume_ml": c["fill_volume"].value,
             "low_alarm_ml": c["alarm_volume"].value,
-            "reservoir_ml": float(self._pump_row()["reservoir_ml"]),
+            "reservoir_ml": self._pump().reservoir_ml,
         }
         refill_day = c["refill_date"].value
         clock = None
@@ -591,8 +574,10 @@ class CompareApp(widgets.VBox):
         self.messages = {n: f.message for n, f in self.fields.items()}
         self.headline = widgets.HTML()
         self.status = widgets.HTML()
-        self.plans = self._plans()
-        assert self.plans is not None
+        first = self._plans()
+        if first is None:
+            raise ValueError("the starting values of the comparison are not valid")
+        self.plans: tuple[RefillPlan, RefillPlan] = first
         fig = compare_figure(*self.plans, labels=self._labels())
         self.figure = figure_widget(data=fig.data, layout=fig.layout)
         self._render()
@@ -821,17 +806,6 @@ def plan(refill_at: str | date | datetime, **kwargs: Any) -> RefillPlan:
     return plan_refill(refill_at=start, **kwargs)
 
 
-def _pump(pump_id: str, pumps: Any = None) -> Any:
-    if pumps is None:
-        from itb_edu import data
-
-        pumps = data.pumps()
-    table = pumps.set_index("pump_id")
-    if pump_id not in table.index:
-        raise ValueError(f"pump_id must be one of {sorted(table.index)}, got {pump_id!r}")
-    return table.loc[pump_id]
-
-
 def refill_visit_check(
     refill_plan: RefillPlan,
     *,
@@ -866,15 +840,12 @@ def refill_visit_check(
     ValueError
         If the pump is unknown or a value is bad.
     """
-    row = _pump(pump_id, pumps)
-    limit = row["overinfusion_above_pct"]
-    if limit is None or (isinstance(limit, float) and math.isnan(limit)):
-        limit = None
+    pump = pump_facts(pump_id, pumps)
     return residual_check(
         refill_plan,
         aspirated_ml=aspirated_ml,
         at=when(at),
-        overinfusion_above_pct=None if limit is None else float(limit),
+        overinfusion_above_pct=pump.overinfusion_above_pct,
     )
 
 

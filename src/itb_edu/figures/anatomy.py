@@ -118,7 +118,8 @@ def _smooth_closed(points: Sequence[Point], samples: int = 8) -> list[Point]:
     n = len(points)
     out: list[Point] = []
     for i in range(n):
-        out += _catmull_rom(*(points[(i + k) % n] for k in (-1, 0, 1, 2)), samples)
+        p0, p1, p2, p3 = (points[(i + k) % n] for k in (-1, 0, 1, 2))
+        out += _catmull_rom(p0, p1, p2, p3, samples)
     out.append(out[0])
     return out
 
