@@ -11,6 +11,8 @@ import pytest
 
 from itb_edu import quiz
 from itb_edu.apps.quiz import quiz_app
+from itb_edu.data import DataValidationError
+from itb_edu.errors import ParameterError
 
 SOURCES = (
     "source_id,kind,citation,url\n"
@@ -175,10 +177,24 @@ def test_html_in_data_is_escaped(data_dir: Path) -> None:
 
 
 def test_bad_arguments_raise(data_dir: Path) -> None:
-    with pytest.raises(ValueError, match=r"quiz_id='missing'"):
+    with pytest.raises(ParameterError, match=r"quiz_id='missing'") as info:
         quiz_app("missing", data_dir=data_dir)
-    with pytest.raises(ValueError, match=r"section='three'"):
+    assert info.value.parameter == "quiz_id"
+    with pytest.raises(ParameterError, match=r"section='three'") as info:
         quiz_app("demo", section="three", data_dir=data_dir)
+    assert info.value.parameter == "section"
+
+
+def test_a_malformed_quiz_file_names_file_line_and_column(data_dir: Path) -> None:
+    path = data_dir / "quiz" / "demo.csv"
+    text = path.read_text(encoding="utf-8").replace("Dog | Emu,Emu,", "Dog | Emu,Eel,")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        quiz_app("demo", data_dir=data_dir)
+    assert [str(p) for p in info.value.problems] == [
+        "data/quiz/demo.csv, line 3, column 'answer': 'Eel' is not exactly one of the choices"
+        " ['Dog', 'Emu']"
+    ]
 
 
 @pytest.mark.parametrize("quiz_id", quiz.available_quizzes())

@@ -11,16 +11,15 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from itb_edu.apps import reservoir as sim
 from itb_edu.apps.reservoir import (
     PRESETS,
     compare_app,
     download_link,
     headline_html,
-    parse_boluses,
     simulator_app,
 )
 from itb_edu.figures.reservoir import TRACE_NAMES
+from itb_edu.reservoir import parse_boluses
 
 
 def _trace(fig, name):
@@ -262,33 +261,6 @@ def test_compare_app_bad_value_keeps_pair():
 # --------------------------------------------------------------------------------------------
 # Short notebook calls
 # --------------------------------------------------------------------------------------------
-def test_when_reads_text_and_dates():
-    assert sim.when("2026-01-05") == datetime(2026, 1, 5)
-    assert sim.when("2026-01-05 09:30") == datetime(2026, 1, 5, 9, 30)
-    assert sim.when(date(2026, 1, 5)) == datetime(2026, 1, 5)
-    with pytest.raises(ValueError, match=r"moment must be an ISO date or date and time, got 'x'"):
-        sim.when("x")
-
-
-def test_plan_with_text_schedule_and_boluses():
-    plan = sim.plan(
-        "2026-03-02 20:00",
-        fill_volume_ml=9.5,
-        concentration_mcg_per_ml=500,
-        schedule="22:00 720; 06:00 240",
-    )
-    # Hand-computed in test_reservoir: alarm 12 Mar 02:20; empty needs 9.5 mL -> 14 Mar 15:00.
-    assert plan.low_alarm_at == datetime(2026, 3, 12, 2, 20)
-    assert plan.empty_at == datetime(2026, 3, 14, 15, 0)
-    bolus = sim.plan(
-        "2026-01-05 09:00",
-        fill_volume_ml=20,
-        concentration_mcg_per_ml=500,
-        daily_dose_mcg=100,
-        boluses="day 10 12:00 100",
-    )
-    # 100 mcg = 0.2 mL = one day: alarm day 89 = 4 Apr 09:00.
-    assert bolus.low_alarm_at == datetime(2026, 4, 4, 9, 0)
 
 
 def test_plan_repr_html_lists_moments_in_words(routine_plan_at_nine):
@@ -298,54 +270,6 @@ def test_plan_repr_html_lists_moments_in_words(routine_plan_at_nine):
     assert "0.2 mL/day" in text
     assert "90.00 days" in text
     assert "education only" in text
-
-
-def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table(routine_plan_at_nine):
-    plan = routine_plan_at_nine
-    for pump_id in ("synchromed-ii-20", "synchromed-ii-40"):
-        check = sim.refill_visit_check(
-            plan, pump_id=pump_id, aspirated_ml=12.5, at="2026-02-04 09:00"
-        )
-        assert check.overinfusion_above_pct == 14.5
-        assert check.explainable_shortfall_ml == pytest.approx(0.87)
-        assert check.finding == "less-beyond-labelled-accuracy"
-    html = check._repr_html_()
-    assert "more than 14.5 % above the programmed rate; at that limit 0.87 mL more" in html
-    assert "-1.50 mL" in html
-    assert "education only" in html
-    prometra = sim.refill_visit_check(
-        plan, pump_id="prometra-ii-20", aspirated_ml=13.5, at="2026-02-04 09:00"
-    )
-    assert prometra.overinfusion_above_pct is None
-    assert prometra.finding == "less-no-accuracy-on-file"
-    assert prometra.stop_and_investigate
-    with pytest.raises(ValueError, match=r"pump_id must be one of .* got 'nope'"):
-        sim.refill_visit_check(plan, pump_id="nope", aspirated_ml=15, at="2026-02-04")
-
-
-def test_change_concentration_repr():
-    change = sim.change_concentration(
-        "2026-01-05",
-        old_concentration_mcg_per_ml=500,
-        new_concentration_mcg_per_ml=2000,
-        daily_dose_mcg=400,
-        fill_volume_ml=20,
-        dead_space_ml=0.26,
-    )
-    text = change._repr_html_()
-    assert "22.5 → 90.0 days (4 times as long)" in text
-    assert "100 mcg/day instead of 400 for about 1.30 days" in text
-
-
-def test_clinic_plan_and_table():
-    table = sim.clinic_plan(holidays=["2026-04-03"])
-    assert list(table["book_on"]) == sorted(table["book_on"])
-    # FICT-01: 150 / 500 = 0.3 mL/day, 60 days -> Fri 6 Mar 09:30, booked Tue 3 Mar.
-    row = table[table["patient_id"] == "FICT-01"].iloc[0]
-    assert row["book_on"] == date(2026, 3, 3)
-    html_ = sim.show_clinic_plan(table).data
-    assert "Tue 03 Mar 2026" in html_
-    assert "Refill calendar (fictional patients)" in html_
 
 
 def test_every_routed_parameter_has_a_control(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
+from itb_edu import data
 from itb_edu import side_effects as se
 from itb_edu.apps.side_effects import ALL_CATEGORIES, side_effects_app
 
@@ -26,7 +27,7 @@ def row_count(html_text: str) -> int:
 
 def test_initial_state_shows_everything(app) -> None:
     category, search, status, table = controls(app)
-    total = len(se.load_side_effects())
+    total = len(data.side_effects())
     assert isinstance(category, widgets.Dropdown)
     assert isinstance(search, widgets.Text)
     assert category.value == ALL_CATEGORIES
@@ -40,14 +41,14 @@ def test_initial_state_shows_everything(app) -> None:
 def test_category_options_carry_counts(app) -> None:
     category = controls(app)[0]
     labels = [label for label, _ in category.options]
-    counts = se.category_counts(se.load_side_effects())
+    counts = se.category_counts(data.side_effects())
     assert labels[1:] == [f"{c} ({counts[c]})" for c in se.CATEGORIES]
 
 
 def test_filter_by_category(app) -> None:
     category, _search, status, table = controls(app)
     category.value = "overdose"
-    expected = se.category_counts(se.load_side_effects())["overdose"]
+    expected = se.category_counts(data.side_effects())["overdose"]
     assert row_count(table.value) == expected
     assert "in “overdose”" in status.value
     assert "Withdrawal: itching" not in table.value
@@ -70,7 +71,7 @@ def test_no_match_shows_plain_message_and_keeps_text(app) -> None:
     assert row_count(table.value) == 0
     assert search.value == "xylophone"
     search.value = ""
-    assert row_count(table.value) == len(se.load_side_effects())
+    assert row_count(table.value) == len(data.side_effects())
 
 
 def test_html_in_search_is_escaped(app) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from itb_edu import data
+from itb_edu.errors import ParameterError
 
 SOURCES = textwrap.dedent(
     """\
@@ -55,6 +56,48 @@ def test_every_course_table_validates(name):
         assert table["source_ids"].notna().all()
 
 
+@pytest.mark.parametrize("name", data.table_names())
+def test_every_course_table_has_a_loader_named_after_it(name):
+    if name.startswith("quiz/"):
+        loaded = data.quiz(name.removeprefix("quiz/"))
+    else:
+        loader = getattr(data, name)
+        assert f"``data/{name}.csv``" in (loader.__doc__ or "")
+        loaded = loader()
+    pd.testing.assert_frame_equal(loaded, data.load_table(name))
+
+
+@pytest.mark.parametrize("name", sorted(data.SPECS))
+def test_every_schema_column_is_in_the_data_dictionary(name):
+    text = (Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md").read_text(
+        encoding="utf-8"
+    )
+    file = "quiz/<quiz_id>" if name == "quiz" else name
+    section = text.split(f"\n## `data/{file}.csv`", 1)[1].split("\n## ", 1)[0]
+    for column in data.SPECS[name].columns:
+        assert f"| `{column}` |" in section, f"{name}.{column} is not described"
+
+
+def test_every_schema_has_a_loader():
+    assert all(callable(getattr(data, name)) for name in data.SPECS)
+    assert set(data.quiz_ids()) == {
+        name.removeprefix("quiz/") for name in data.table_names() if name.startswith("quiz/")
+    }
+
+
+def test_data_dir_must_be_a_folder(tmp_path):
+    with pytest.raises(ParameterError, match=r"data_dir=.* is not a directory") as info:
+        data.pumps(tmp_path / "absent")
+    assert info.value.parameter == "data_dir"
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    directory = write_dir(tmp_path)
+    path = directory / "pumps.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + pump_table(PUMP_ROW).encode("utf-8"))
+    assert data.pumps(directory).iloc[0]["pump_id"] == "p20"
+
+
 def test_sources_have_known_kinds_and_unique_ids():
     table = data.sources()
     assert set(table["kind"]) <= set(data.SOURCE_KINDS)
@@ -97,9 +140,9 @@ def test_optional_number_may_be_empty(tmp_path):
 
 
 def test_unregistered_table_is_checked_for_sources(tmp_path):
-    directory = write_dir(tmp_path, **{"quiz/x": "question_id,source_ids\nq1,label-a\n"})
-    assert data.load_table("quiz/x", directory)["question_id"].tolist() == ["q1"]
-    assert "quiz/x" in data.table_names(directory)
+    directory = write_dir(tmp_path, **{"extra/x": "note_id,source_ids\nn1,label-a\n"})
+    assert data.load_table("extra/x", directory)["note_id"].tolist() == ["n1"]
+    assert "extra/x" in data.table_names(directory)
 
 
 def test_drug_product_amount(tmp_path):

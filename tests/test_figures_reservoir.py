@@ -137,7 +137,7 @@ def test_compare_figure_side_by_side(plan_500, plan_2000):
 
 
 def test_clinic_calendar_figure():
-    table = clinic_calendar(data.load_table("teaching_cohort"), data.pumps())
+    table = clinic_calendar(data.teaching_cohort(), data.pumps())
     fig = clinic_calendar_figure(table)
     names = [t.name for t in fig.data]
     assert names == ["Interval", "Refill booked", "Low alarm", "Empty"]

@@ -7,13 +7,14 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import pytest
 
+from itb_edu import data
 from itb_edu import side_effects as se
 from itb_edu.figures.safety import missed_refill_timeline_figure, weight_gain_figure
 
 
 @pytest.fixture(scope="module")
 def studies():
-    return se.load_weight_studies()
+    return data.weight_studies()
 
 
 def test_weight_figure_has_before_and_after_bars_per_measure(studies) -> None:

@@ -25,6 +25,7 @@ DOMAIN = {
     "itb_edu.course",
     "itb_edu.data",
     "itb_edu.faq",
+    "itb_edu.moments",
     "itb_edu.parts",
     "itb_edu.pumps",
     "itb_edu.quiz",
@@ -45,7 +46,7 @@ def layer(module: str) -> str:
         return "figure_widget"
     if module.startswith("itb_edu.apps"):
         return "apps"
-    if module == "itb_edu.notebook":
+    if module == "itb_edu.notebook" or module.startswith("itb_edu.notebook."):
         return "notebook"
     if module == "itb_edu.serving":
         return "serving"
@@ -171,3 +172,15 @@ def test_the_walls_catch_what_they_are_for(tmp_path, monkeypatch, module, source
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     found = violations(target)
     assert any(expected in problem for problem in found), found
+
+
+def test_every_domain_module_is_type_checked_strictly() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    mypy = config["tool"]["mypy"]
+    assert mypy["files"] == ["src/itb_edu"]
+    (strict,) = [o for o in mypy["overrides"] if o.get("disallow_untyped_defs")]
+    assert set(strict["module"]) == DOMAIN
+    domain_files = {module_name(p) for p in MODULES if layer(module_name(p)) == "domain"}
+    assert domain_files == DOMAIN

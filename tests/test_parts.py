@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itb_edu import data, parts
+from itb_edu.errors import ParameterError
 from itb_edu.parts import COMPARISON_ROWS, FIGURES, PARTS_COLUMNS, get_part, load_parts, parts_for
 
 EXPECTED = {
@@ -90,8 +91,12 @@ def test_unknown_figure_and_part_raise():
 
 
 # ----------------------------------------------------------------------------- bad files
+SOURCES = "source_id,kind,citation,url\nsrc-a,label,Label A citation,\n"
+
+
 def write_parts(root: Path, text: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
+    (root / "sources.csv").write_text(SOURCES, encoding="utf-8")
     (root / "system_parts.csv").write_text(text, encoding="utf-8")
     return root
 
@@ -106,30 +111,47 @@ def test_custom_data_dir_is_read(tmp_path):
 
 
 def test_missing_file_raises(tmp_path):
-    with pytest.raises(ValueError, match=r"holds no system_parts\.csv"):
+    with pytest.raises(ParameterError, match=r"holds no system_parts\.csv") as info:
         load_parts(tmp_path)
+    assert info.value.parameter == "data_dir"
 
 
+# The catalogue is read and checked by itb_edu.data, like every course table: the messages
+# are the uniform "data/system_parts.csv, line L, column 'C': ...".
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("part_id,figure,name\nx,pump,Thing\n", "columns must be"),
-        (f"{HEADER}\nx1,pump,,Words.,src-a\n", r"line 2: empty name"),
-        (f"{HEADER}\nx1,heart,Thing,Words.,src-a\n", r"figure='heart' is not one of"),
+        (
+            "part_id,figure,name\nx,pump,Thing\n",
+            r"data/system_parts\.csv, line 1, column 'explanation': this column is missing",
+        ),
+        (
+            f"{HEADER}\nx1,pump,,Words.,src-a\n",
+            r"data/system_parts\.csv, line 2, column 'name': is empty",
+        ),
+        (
+            f"{HEADER}\nx1,heart,Thing,Words.,src-a\n",
+            r"line 2, column 'figure': 'heart' is not one of: body, spine, pump",
+        ),
         (
             f"{HEADER}\nx1,pump,Thing,Words.,src-a\nx1,body,Other,Words.,src-a\n",
-            r"line 3: part_id='x1' repeats",
+            r"line 3, column 'part_id': 'x1' appears more than once \(first on line 2\)",
+        ),
+        (
+            f"{HEADER}\nx1,pump,Thing,Words.,src-zz\n",
+            r"line 2, column 'source_ids': source 'src-zz' is not in sources\.csv",
         ),
     ],
 )
 def test_malformed_catalogue_raises(tmp_path, body, message):
     root = write_parts(tmp_path / "bad", body)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(data.DataValidationError, match=message):
         load_parts(root)
 
 
 def test_real_file_copies_load_identically(tmp_path):
-    shutil.copy(data.course_data_dir() / "system_parts.csv", tmp_path / "system_parts.csv")
+    for name in ("system_parts.csv", "sources.csv"):
+        shutil.copy(data.course_data_dir() / name, tmp_path / name)
     assert load_parts(tmp_path) == load_parts()
 
 
@@ -274,10 +296,13 @@ def test_notebook_sources_cover_every_cited_id_and_resolve():
 
 def test_notebook_sources_reject_a_missing_fact(tmp_path):
     root = data.course_data_dir()
-    for name in ("system_parts.csv", "faq.csv", "pumps.csv"):
+    for name in ("sources.csv", "system_parts.csv", "faq.csv", "pumps.csv"):
         shutil.copy(root / name, tmp_path / name)
     (tmp_path / "quiz").mkdir()
     shutil.copy(root / "quiz" / "01_pump_and_catheter_system.csv", tmp_path / "quiz")
-    (tmp_path / "facts.csv").write_text("fact_id,source_ids\nother,s1\n", encoding="utf-8")
+    header = ",".join(data.SPECS["facts"].columns)
+    (tmp_path / "facts.csv").write_text(
+        f"{header}\nother,t,A fact.,,,V,itb-edu-authors\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match=r"FACT_GROUPS names facts not in facts\.csv"):
         parts.notebook_source_ids(tmp_path)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from itb_edu import quiz
 from itb_edu.data import DataValidationError
-from itb_edu.quiz import Question, QuizFormatError, check_answer, load_quiz
+from itb_edu.errors import ParameterError
+from itb_edu.quiz import Question, check_answer, load_quiz
 
 HEADER = ["question_id", "section", "question", "choices", "answer", "explanation", "source_ids"]
 SOURCES = (
@@ -110,20 +111,27 @@ def test_available_quizzes_lists_files(tmp_path: Path) -> None:
 
 
 # --- validation: every message names file, line and column --------------------
+# The quiz files are read and checked by itb_edu.data, like every course table, so a bad file
+# raises data.DataValidationError with the uniform "data/quiz/<id>.csv, line L, column 'C': ..."
 
 
 @pytest.mark.parametrize(
     ("row_index", "column", "value", "pattern"),
     [
-        (1, 4, "Z", r"line 3, column 'answer': answer 'Z' is not exactly one of the choices"),
+        (1, 4, "Z", r"line 3, column 'answer': 'Z' is not exactly one of the choices"),
         (1, 4, "y", r"line 3, column 'answer'"),
         (0, 3, "A", r"line 2, column 'choices': needs 2 or more choices"),
         (0, 3, "A |  | B", r"line 2, column 'choices': a choice is empty"),
         (0, 3, "A | A | B", r"line 2, column 'choices': repeated choice 'A'"),
-        (2, 6, "src-a; src-z", r"line 4, column 'source_ids': source id 'src-z' is not in"),
-        (2, 6, " ; ", r"line 4, column 'source_ids': no source id given"),
-        (0, 5, "  ", r"line 2, column 'explanation': value is empty"),
-        (2, 0, "q1", r"line 4, column 'question_id': duplicate id 'q1' \(first on line 2\)"),
+        (2, 6, "src-a; src-z", r"line 4, column 'source_ids': source 'src-z' is not in"),
+        (2, 6, " ; ", r"line 4, column 'source_ids': no source given"),
+        (0, 5, "  ", r"line 2, column 'explanation': is empty"),
+        (
+            2,
+            0,
+            "q1",
+            r"line 4, column 'question_id': 'q1' appears more than once \(first on line 2\)",
+        ),
     ],
 )
 def test_bad_rows_raise_with_file_line_column(
@@ -131,10 +139,10 @@ def test_bad_rows_raise_with_file_line_column(
 ) -> None:
     rows = good_rows()
     rows[row_index][column] = value
-    path = write_quiz(tmp_path, rows)
-    with pytest.raises(QuizFormatError, match=pattern) as info:
+    write_quiz(tmp_path, rows)
+    with pytest.raises(DataValidationError, match=pattern) as info:
         load_quiz("demo", data_dir=tmp_path)
-    assert str(path) in str(info.value)
+    assert str(info.value.problems[0]).startswith("data/quiz/demo.csv, line ")
 
 
 def test_line_number_counts_multiline_quoted_fields(tmp_path: Path) -> None:
@@ -142,7 +150,7 @@ def test_line_number_counts_multiline_quoted_fields(tmp_path: Path) -> None:
     rows[0][2] = "one\ntwo\nthree"  # record 1 spans lines 2-4
     rows[1][4] = "nope"  # so record 2 starts on line 5
     write_quiz(tmp_path, rows)
-    with pytest.raises(QuizFormatError, match=r"line 5, column 'answer'"):
+    with pytest.raises(DataValidationError, match=r"line 5, column 'answer'"):
         load_quiz("demo", data_dir=tmp_path)
 
 
@@ -150,14 +158,18 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     header = [h for h in HEADER if h != "explanation"]
     rows = [[c for i, c in enumerate(r) if i != 5] for r in good_rows()]
     write_quiz(tmp_path, rows, header=header)
-    with pytest.raises(QuizFormatError, match=r"line 1, column 'explanation': column is missing"):
+    with pytest.raises(
+        DataValidationError, match=r"line 1, column 'explanation': this column is missing"
+    ):
         load_quiz("demo", data_dir=tmp_path)
 
 
 def test_unknown_column_is_named(tmp_path: Path) -> None:
     rows = [[*row, "x"] for row in good_rows()]
     write_quiz(tmp_path, rows, header=[*HEADER, "hint"])
-    with pytest.raises(QuizFormatError, match=r"line 1, column 'hint': unknown column"):
+    with pytest.raises(
+        DataValidationError, match=r"line 1, column 'hint': this column is not expected"
+    ):
         load_quiz("demo", data_dir=tmp_path)
 
 
@@ -165,35 +177,40 @@ def test_short_row_is_reported(tmp_path: Path) -> None:
     rows = good_rows()
     rows[1] = rows[1][:5]
     write_quiz(tmp_path, rows)
-    with pytest.raises(QuizFormatError, match=r"line 3, .*row has 5 fields, header has 7"):
+    with pytest.raises(DataValidationError, match=r"line 3: has 5 fields but the header has 7"):
         load_quiz("demo", data_dir=tmp_path)
 
 
 def test_empty_file_and_header_only(tmp_path: Path) -> None:
     path = write_quiz(tmp_path, [])
-    with pytest.raises(QuizFormatError, match=r"line 2: the quiz has no questions"):
+    with pytest.raises(DataValidationError, match=r"demo\.csv, line 2: the quiz has no questions"):
         load_quiz("demo", data_dir=tmp_path)
     path.write_text("", encoding="utf-8")
-    with pytest.raises(QuizFormatError, match=r"line 1: the file is empty"):
+    with pytest.raises(DataValidationError, match=r"data/quiz/demo\.csv: the file is empty"):
         load_quiz("demo", data_dir=tmp_path)
 
 
 @pytest.mark.parametrize("quiz_id", ["", "../sources", "a/b", "x.csv", 3, None])
 def test_bad_quiz_id(tmp_path: Path, quiz_id: object) -> None:
     write_quiz(tmp_path, good_rows())
-    with pytest.raises(ValueError, match=r"quiz_id=.* must be a file name"):
+    with pytest.raises(ParameterError, match=r"quiz_id=.* must be a file name") as info:
         load_quiz(quiz_id, data_dir=tmp_path)  # type: ignore[arg-type]
+    assert info.value.parameter == "quiz_id"
 
 
 def test_missing_quiz_names_the_available_ones(tmp_path: Path) -> None:
     write_quiz(tmp_path, good_rows())
-    with pytest.raises(ValueError, match=r"quiz_id='nope': no file .*available: \['demo'\]"):
+    with pytest.raises(
+        ParameterError, match=r"quiz_id='nope': no file .*available: \['demo'\]"
+    ) as info:
         load_quiz("nope", data_dir=tmp_path)
+    assert info.value.parameter == "quiz_id"
 
 
 def test_missing_data_dir(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"data_dir=.* is not a directory"):
+    with pytest.raises(ParameterError, match=r"data_dir=.* is not a directory") as info:
         load_quiz("demo", data_dir=tmp_path / "absent")
+    assert info.value.parameter == "data_dir"
 
 
 def test_duplicate_source_in_sources_csv(tmp_path: Path) -> None:

@@ -163,7 +163,10 @@ def test_clinic_calendar_stopped_pump():
         ({"pump_id": "pump-unknown-alarm"}, r"patient T-1: pump .* has no default_low_alarm_ml"),
         ({"daily_dose_mcg": "lots"}, r"patient T-1: daily_dose_mcg must be a number, got 'lots'"),
         ({"fill_volume_ml": "25"}, r"patient T-1: fill_volume_ml \(25.0\) is more than reservoir"),
-        ({"last_refill_at": "soon"}, r"patient T-1: last_refill_at must be an ISO date"),
+        (
+            {"last_refill_at": "soon"},
+            r"patient T-1: last_refill_at must be a date such as '2026-04-17'",
+        ),
         ({"schedule": "07:00"}, r"patient T-1: schedule step 1 must look like 'HH:MM rate'"),
     ],
 )
@@ -173,7 +176,7 @@ def test_clinic_calendar_bad_rows(changes, match):
 
 
 def test_teaching_cohort_is_fictional_and_books_on_working_days():
-    cohort = data.load_table("teaching_cohort")
+    cohort = data.teaching_cohort()
     assert len(cohort) >= 6
     assert cohort["label"].str.contains("Fictional").all()
     assert (cohort["source_ids"] == "itb-edu-authors").all()

@@ -19,7 +19,7 @@ REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 @pytest.fixture(scope="module")
 def table():
-    return se.load_side_effects()
+    return data.side_effects()
 
 
 # --- the course table ------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_boxed_warning_risk_groups_are_stated(table) -> None:
 
 
 def test_comparison_table() -> None:
-    compare = se.load_withdrawal_vs_overdose()
+    compare = data.withdrawal_vs_overdose()
     assert len(compare) >= 8
     aspects = set(compare["aspect_id"])
     for needed in ("early-signs", "time-course", "higher-risk", "first-actions", "shared-signs"):
@@ -134,7 +134,7 @@ def test_comparison_table() -> None:
 
 
 def test_weight_studies_figures() -> None:
-    studies = se.load_weight_studies().set_index("measure_id")
+    studies = data.weight_studies().set_index("measure_id")
     assert studies.loc["mccoy-weight-velocity", "before"] == pytest.approx(2.32)
     assert studies.loc["mccoy-weight-velocity", "after"] == pytest.approx(2.93)
     assert studies.loc["jnsp-bmi", "before"] == pytest.approx(17.90)
@@ -158,7 +158,7 @@ def test_unknown_category_is_reported_with_line(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace(",common drug effect,", ",mild,", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(data.DataValidationError, match=r"line 2, column 'category'.*'mild'"):
-        se.load_side_effects(root)
+        data.side_effects(root)
 
 
 def test_unknown_source_is_reported_with_line(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_unknown_source_is_reported_with_line(tmp_path: Path) -> None:
     lines[2] = lines[2].rsplit(",", 1)[0] + ",no-such-source"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(data.DataValidationError, match=r"line 3, column 'source_ids'"):
-        se.load_side_effects(root)
+        data.side_effects(root)
 
 
 # --- filtering ------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_non_string_search_raises(table) -> None:
 
 @given(st.text(max_size=12))
 def test_search_never_adds_rows(text: str) -> None:
-    table = se.load_side_effects()
+    table = data.side_effects()
     hits = se.filter_effects(table, text=text)
     assert set(hits.index) <= set(table.index)
     narrower = se.filter_effects(table, text=text + " itching")
@@ -234,7 +234,7 @@ def test_for_display_effects(table) -> None:
 
 
 def test_for_display_comparison() -> None:
-    compare = se.load_withdrawal_vs_overdose()
+    compare = data.withdrawal_vs_overdose()
     shown = se.for_display(compare)
     assert list(shown.columns) == list(se.COMPARISON_HEADINGS.values())
     assert shown.iloc[0]["Withdrawal (too little)"] == compare.iloc[0]["withdrawal"]
@@ -300,7 +300,7 @@ def test_timeline_aware_moments() -> None:
     [
         (EMPTY, ALARM, 7, r"empty_at \(2026-03-01T09:30:00\) is before low_alarm_at"),
         ("1st March", EMPTY, 7, r"low_alarm_at must be a date such as '2026-04-17'.*'1st March'"),
-        (ALARM, None, 7, r"empty_at must be a date or datetime, got None"),
+        (ALARM, None, 7, r"empty_at must be a date such as '2026-04-17' .*, got None"),
         (ALARM, EMPTY, 0, r"lead_days must be greater than zero, got 0"),
         (ALARM, EMPTY, float("nan"), r"lead_days must be a finite number"),
         (
@@ -378,15 +378,13 @@ def test_cited_source_ids_cover_tables_quiz_and_timeline() -> None:
         "neurosurgery-2004-residual-volume",
     ):
         assert needed in ids
-    table_ids = {
-        i.strip() for cell in se.load_side_effects()["source_ids"] for i in cell.split(";")
-    }
+    table_ids = {i.strip() for cell in data.side_effects()["source_ids"] for i in cell.split(";")}
     assert table_ids <= set(ids)
     assert set(ids) <= set(data.sources()["source_id"])
 
 
 def test_stage_at_bad_moment() -> None:
-    with pytest.raises(ValueError, match=r"moment must be a date or datetime, got 5"):
+    with pytest.raises(ValueError, match=r"moment must be a date such as '2026-04-17' .*, got 5"):
         se.stage_at(5, ALARM, EMPTY)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"must both be naive or both aware"):
         se.stage_at(ALARM.replace(tzinfo=UTC), ALARM, EMPTY)
@@ -418,9 +416,9 @@ def _cited_ids() -> set[str]:
 
     ids: set[str] = set()
     for frame in (
-        se.load_side_effects(),
-        se.load_withdrawal_vs_overdose(),
-        se.load_weight_studies(),
+        data.side_effects(),
+        data.withdrawal_vs_overdose(),
+        data.weight_studies(),
     ):
         for cell in frame["source_ids"]:
             ids |= {i.strip() for i in cell.split(";") if i.strip()}

@@ -1,16 +1,27 @@
-"""Load and validate the course's sourced clinical tables.
+"""Load and validate the course's sourced tables: the one way the package reads ``data/``.
 
-Every table lives in ``data/<name>.csv``. Each is validated when loaded: the columns must be
-the expected ones, numbers must be numbers, categories must be known, and every row's
-``source_ids`` must be filled and resolve in ``data/sources.csv``. A problem is reported with
-the file, the line and the column, in plain words, so a contributor who mistyped a row can fix
-it at once.
+Every table lives in ``data/<name>.csv``; the self-check quizzes live in
+``data/quiz/<quiz_id>.csv``. Each is validated when loaded against its schema in :data:`SPECS`:
+the columns must be the expected ones, numbers must be numbers, categories must be known, keys
+must be unique, and every row's ``source_ids`` must be filled and resolve in
+``data/sources.csv``. Rules that span cells are row checks (a drug amount equals concentration ×
+volume; a quiz answer is exactly one of its choices). A problem is reported with the file, the
+line and the column, in plain words, so a contributor who mistyped a row can fix it at once::
+
+    data/pumps.csv, line 4, column 'reservoir_ml': 'twenty' is not a number
+
+Each table has a loader named after it: :func:`sources`, :func:`pumps`,
+:func:`drug_products`, :func:`facts`, :func:`teaching_cohort`, :func:`system_parts`,
+:func:`side_effects`, :func:`withdrawal_vs_overdose`, :func:`weight_studies`, :func:`faq` and
+:func:`quiz`. A bad argument (an unknown ``quiz_id``, a ``data_dir`` that is not a folder)
+raises :class:`itb_edu.errors.ParameterError`; a bad file raises :class:`DataValidationError`.
 
 Examples
 --------
 >>> from itb_edu import data
 >>> pumps = data.pumps()                      # doctest: +SKIP
 >>> pumps.loc[pumps.model_number == "8637-20", "reservoir_ml"]  # doctest: +SKIP
+>>> data.quiz("02_reservoir_simulator").answer.head()  # doctest: +SKIP
 
 Notes
 -----
@@ -30,7 +41,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._validate import parameter_error
 
@@ -38,20 +49,36 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "CHOICE_SEPARATOR",
+    "SPECS",
     "DataValidationError",
     "Problem",
     "course_data_dir",
     "drug_products",
     "facts",
+    "faq",
     "load_table",
     "pumps",
+    "quiz",
+    "quiz_ids",
     "resolve_sources",
+    "side_effects",
     "sources",
+    "split_choices",
+    "split_ids",
+    "system_parts",
     "table_names",
+    "teaching_cohort",
+    "weight_studies",
+    "withdrawal_vs_overdose",
 ]
 
 SOURCE_KINDS = ("label", "manufacturer", "peer-reviewed", "guideline", "other")
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+#: Separates the choices of a quiz question in ``data/quiz/<quiz_id>.csv`` (written ``" | "``).
+CHOICE_SEPARATOR = "|"
+_QUIZ_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -107,6 +134,40 @@ def table_names(directory: str | Path | None = None) -> list[str]:
     return sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.csv"))
 
 
+def quiz_ids(data_dir: str | Path | None = None) -> list[str]:
+    """List the quizzes: the files ``data/quiz/<quiz_id>.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    list of str
+        Sorted quiz ids (file names without ``.csv``); empty when there is no ``quiz`` folder.
+
+    Raises
+    ------
+    itb_edu.errors.ParameterError
+        If ``data_dir`` is not a folder.
+    """
+    quiz_dir = _directory(data_dir) / "quiz"
+    if not quiz_dir.is_dir():
+        return []
+    return sorted(p.stem for p in quiz_dir.glob("*.csv"))
+
+
+def _directory(data_dir: str | Path | None) -> Path:
+    """Return the data folder to read: ``data_dir`` checked, or the course's own."""
+    if data_dir is None:
+        return course_data_dir()
+    path = Path(data_dir)
+    if not path.is_dir():
+        raise parameter_error("data_dir", data_dir, f"data_dir={str(path)!r} is not a directory")
+    return path.resolve()
+
+
 # --------------------------------------------------------------------------------------------
 # Schemas
 # --------------------------------------------------------------------------------------------
@@ -118,10 +179,11 @@ class Field:
 
     name: str
     kind: str = "text"  # "text", "number" or "category"
-    required: bool = True
+    required: bool = True  # every row must fill the cell
     choices: tuple[str, ...] = ()
     min_value: float | None = None
     positive: bool = False
+    column_required: bool = True  # False: the file may leave the column out (read as empty)
 
 
 @dataclass(frozen=True)
@@ -143,8 +205,8 @@ class TableSpec:
         raise KeyError(f"no column {name!r}; columns: {', '.join(self.columns)}")
 
 
-def _text(name: str, required: bool = True) -> Field:
-    return Field(name, "text", required)
+def _text(name: str, required: bool = True, column_required: bool = True) -> Field:
+    return Field(name, "text", required, column_required=column_required)
 
 
 def _number(name: str, required: bool = True, positive: bool = False) -> Field:
@@ -303,7 +365,30 @@ SPECS: dict[str, TableSpec] = {
         ),
         key="faq_id",
     ),
+    # Every quiz, data/quiz/<quiz_id>.csv, has this schema (see _spec_for); the row checks of
+    # _check_quiz_rows add: two or more distinct choices, the answer exactly one of them, and at
+    # least one question.
+    "quiz": TableSpec(
+        (
+            _text("question_id"),
+            _text("section"),
+            _text("question"),
+            _text("choices"),
+            _text("answer"),
+            _text("explanation"),
+            SOURCE_IDS,
+            _text("vignette", required=False, column_required=False),
+        ),
+        key="question_id",
+    ),
 }
+
+
+def _spec_for(name: str) -> TableSpec | None:
+    """Return the schema of table ``name`` (``"quiz/<quiz_id>"`` has :data:`SPECS` ``["quiz"]``)."""
+    if name.startswith("quiz/"):
+        return SPECS["quiz"]
+    return SPECS.get(name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,7 +435,7 @@ class DataValidationError(ValueError):
 def _read_rows(path: Path, label: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Read a CSV as text, keeping the file line on which each record starts."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
@@ -400,12 +485,13 @@ def _plain_message(check: str, value: object, field: Field | None) -> str | None
     return f"{shown!r} failed the check {check}"
 
 
-def _pandera_schema(spec: TableSpec):
+def _pandera_schema(spec: TableSpec) -> Any:
     import pandera.pandas as pa
 
     columns = {}
     for field in spec.fields:
         checks = []
+        dtype: type
         if field.kind == "number":
             dtype = float
             if field.positive:
@@ -422,6 +508,7 @@ def _pandera_schema(spec: TableSpec):
             nullable=not field.required,
             coerce=True,
             unique=field.name == spec.key,
+            required=field.column_required,
         )
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
@@ -441,13 +528,20 @@ def _validate_frame(frame: pd.DataFrame, spec: TableSpec, label: str) -> pd.Data
             failure = case["failure_case"]
             index = case["index"]
             if check in ("column_in_dataframe", "column_in_schema"):
-                column, index = failure, None
+                column, index = failure, 1  # a header problem: line 1
             line = None if index is None or _is_missing(index) else int(index)
             if line is not None and column in frame.columns and line in frame.index:
                 raw = frame.loc[line, column]
                 if not _is_missing(raw):
                     failure = raw  # show the text as written in the file, not as coerced
             message = _plain_message(check, failure, fields.get(column))
+            if check == "field_uniqueness" and line is not None and not _is_missing(failure):
+                first = int(frame.index[frame[column] == frame.loc[line, column]].min())
+                if first == line:
+                    continue  # the first occurrence is fine; the repeats are reported
+                message = (
+                    f"{failure!r} appears more than once (first on line {first}); it must be unique"
+                )
             if message is None or (line, column) in seen:
                 continue
             seen.add((line, column))
@@ -465,8 +559,36 @@ def _problem_order(problem: Problem) -> tuple[int, str]:
     return (problem.line or 0, problem.column or "")
 
 
-def _split_ids(text: str) -> list[str]:
+def split_ids(text: str) -> list[str]:
+    """Split a ``source_ids`` cell into its ids.
+
+    Parameters
+    ----------
+    text : str
+        Semicolon-separated ids, such as ``"lioresal-us-label; coffey-2002-withdrawal"``.
+
+    Returns
+    -------
+    list of str
+        The ids, stripped, blanks dropped.
+    """
     return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def split_choices(text: str) -> list[str]:
+    """Split a quiz ``choices`` cell into its choices.
+
+    Parameters
+    ----------
+    text : str
+        Choices separated by :data:`CHOICE_SEPARATOR` (written ``" | "``).
+
+    Returns
+    -------
+    list of str
+        The choices, stripped, in display order (an empty choice stays, as ``""``).
+    """
+    return [part.strip() for part in text.split(CHOICE_SEPARATOR)]
 
 
 def _check_source_ids(
@@ -476,7 +598,7 @@ def _check_source_ids(
     for column in columns:
         for line, cell in frame[column].items():
             text = "" if _is_missing(cell) else str(cell)
-            ids = _split_ids(text)
+            ids = split_ids(text)
             if not ids:
                 problems.append(
                     Problem(label, int(line), column, "no source given; every row needs one")
@@ -508,6 +630,36 @@ def _check_drug_amounts(frame: pd.DataFrame, label: str) -> list[Problem]:
                     f"{row['drug_amount_mg']!r} mg does not equal concentration × volume "
                     f"({row['concentration_mcg_per_ml']!r} mcg/mL × "
                     f"{row['container_volume_ml']!r} mL = {expected!r} mg)",
+                )
+            )
+    return problems
+
+
+def _check_quiz_rows(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Check that a quiz has questions, each with 2+ distinct choices, one being the answer."""
+    if frame.empty:
+        return [Problem(label, 2, None, "the quiz has no questions")]
+    problems = []
+    for line, row in frame.iterrows():
+        choices = split_choices(row["choices"])
+        complaint = None
+        if len(choices) < 2:
+            complaint = f"needs 2 or more choices separated by ' | ', got {choices!r}"
+        elif not all(choices):
+            complaint = "a choice is empty (check the ' | ' separators)"
+        else:
+            repeated = sorted({c for c in choices if choices.count(c) > 1})
+            if repeated:
+                complaint = f"repeated choice {repeated[0]!r}"
+        if complaint is not None:
+            problems.append(Problem(label, int(line), "choices", complaint))
+        if row["answer"] not in choices:
+            problems.append(
+                Problem(
+                    label,
+                    int(line),
+                    "answer",
+                    f"{row['answer']!r} is not exactly one of the choices {choices!r}",
                 )
             )
     return problems
@@ -580,10 +732,13 @@ def _load(name: str, directory: Path) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=64)
-def _load_cached(name: str, directory: Path, stamp: tuple) -> pd.DataFrame:
+def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.DataFrame:
     frame, label = _load_raw(name, directory)
-    spec = SPECS.get(name)
+    spec = _spec_for(name)
     if spec is not None:
+        for field in spec.fields:
+            if not field.column_required and field.name not in frame.columns:
+                frame[field.name] = None  # an optional column left out reads as empty
         frame = _validate_frame(frame, spec, label)
     problems: list[Problem] = []
     if name == "sources":
@@ -599,6 +754,8 @@ def _load_cached(name: str, directory: Path, stamp: tuple) -> pd.DataFrame:
             problems += _check_source_ids(frame, known, label, source_columns)
     if name == "drug_products":
         problems += _check_drug_amounts(frame, label)
+    if name.startswith("quiz/"):
+        problems += _check_quiz_rows(frame, label)
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
     if spec is not None:
@@ -630,9 +787,10 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
         line and column of every problem.
     FileNotFoundError
         If the table does not exist.
+    itb_edu.errors.ParameterError
+        If ``data_dir`` is not a folder.
     """
-    directory = Path(data_dir).resolve() if data_dir is not None else course_data_dir()
-    return _load(name, directory).copy()
+    return _load(name, _directory(data_dir)).copy()
 
 
 def sources(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -706,6 +864,179 @@ def facts(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load_table("facts", data_dir)
 
 
+def teaching_cohort(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the fictional teaching cohort, ``data/teaching_cohort.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per invented patient: ``patient_id``, ``label``, ``pump_id`` (a row of
+        ``pumps.csv``), ``concentration_mcg_per_ml`` [mcg/mL], ``daily_dose_mcg`` [mcg/day]
+        (missing when a flex ``schedule`` is given instead), ``schedule`` (text such as
+        ``"07:00 300; 21:00 500"``: start times and rates [mcg/day], read by
+        :func:`itb_edu.reservoir.parse_schedule`), ``fill_volume_ml`` [mL], ``last_refill_at``
+        (ISO date and time, text) and ``source_ids``.
+
+    Notes
+    -----
+    The patients are invented for teaching and cite ``itb-edu-authors``.
+    """
+    return load_table("teaching_cohort", data_dir)
+
+
+def system_parts(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the parts catalogue of an intrathecal baclofen system, ``data/system_parts.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per named part, in teaching order: ``part_id`` (unique), ``figure`` (``body``,
+        ``spine`` or ``pump``: the picture that draws it), ``name``, ``explanation`` and
+        ``source_ids``. :func:`itb_edu.parts.load_parts` turns the rows into ``Part`` objects.
+    """
+    return load_table("system_parts", data_dir)
+
+
+def side_effects(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the side effects, withdrawal and overdose signs, ``data/side_effects.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per effect: ``effect_id``, ``name``, ``description``, ``category`` (one of the
+        choices in ``SPECS["side_effects"]``, in teaching order), ``phase_or_population``,
+        ``frequency`` (a verified number with its denominator, or a word the source supports),
+        ``nurse_action`` and ``source_ids``.
+
+    References
+    ----------
+    ``lioresal-us-label``, ``gablofen-us-label``, ``lioresal-it-adverse-table`` and the other
+    ids cited row by row.
+    """
+    return load_table("side_effects", data_dir)
+
+
+def withdrawal_vs_overdose(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return withdrawal and overdose side by side, ``data/withdrawal_vs_overdose.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per aspect: ``aspect_id``, ``aspect``, ``withdrawal``, ``overdose`` and
+        ``source_ids``.
+
+    References
+    ----------
+    ``lioresal-us-label`` (boxed warning, overdosage), ``coffey-2002-withdrawal``,
+    ``saulino-2016-troubleshooting``.
+    """
+    return load_table("withdrawal_vs_overdose", data_dir)
+
+
+def weight_studies(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the before/after figures of the weight studies, ``data/weight_studies.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure: ``measure_id``, ``study``, ``measure``, ``unit`` (kg/yr, kg/m² or
+        kg/m²/yr), ``before`` and ``after`` [``unit``] (floats), ``n_patients`` [patients]
+        (missing where the abstract does not give it), ``statistic`` and ``source_ids``.
+
+    References
+    ----------
+    ``mccoy-2006-weight-gain``, ``jns-pediatr-2025-itb-bmi``.
+    """
+    return load_table("weight_studies", data_dir)
+
+
+def faq(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the patients' questions and the course's answers, ``data/faq.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per question: ``faq_id``, ``question``, ``answer``, ``notebook_section``,
+        ``common_mistake`` (missing where there is none to correct) and ``source_ids``.
+    """
+    return load_table("faq", data_dir)
+
+
+def quiz(quiz_id: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return one self-check quiz, ``data/quiz/<quiz_id>.csv``.
+
+    Parameters
+    ----------
+    quiz_id : str
+        The file name without ``.csv`` (the notebook's file stem, for example
+        ``"03_side_effects_and_safety"``).
+    data_dir : str or pathlib.Path, optional
+        Folder holding ``sources.csv`` and ``quiz/``; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per question, in file order: ``question_id`` (unique), ``section``,
+        ``question``, ``choices`` (two or more, distinct, separated by ``" | "``; split them
+        with :func:`split_choices`), ``answer`` (exactly one of the choices), ``explanation``,
+        ``source_ids`` and ``vignette`` (a fictional patient story for a case scenario; missing
+        for plain questions, and the file may leave the column out).
+
+    Raises
+    ------
+    itb_edu.errors.ParameterError
+        If ``quiz_id`` is not a plain file name or has no file, or ``data_dir`` is not a
+        folder.
+    DataValidationError
+        If the file breaks the quiz schema; the message names the file, line and column.
+    """
+    if not isinstance(quiz_id, str) or not _QUIZ_ID_PATTERN.match(quiz_id):
+        raise parameter_error(
+            "quiz_id",
+            quiz_id,
+            f"quiz_id={quiz_id!r} must be a file name without '.csv' (letters, digits, '_' or '-')",
+        )
+    directory = _directory(data_dir)
+    path = directory / "quiz" / f"{quiz_id}.csv"
+    if not path.is_file():
+        raise parameter_error(
+            "quiz_id",
+            quiz_id,
+            f"quiz_id={quiz_id!r}: no file {path}; available: {quiz_ids(directory)}",
+        )
+    return load_table(f"quiz/{quiz_id}", directory)
+
+
 def resolve_sources(ids: Iterable[str], data_dir: str | Path | None = None) -> pd.DataFrame:
     """Return the rows of ``sources.csv`` for the given ids, in the order given.
 
@@ -727,7 +1058,7 @@ def resolve_sources(ids: Iterable[str], data_dir: str | Path | None = None) -> p
         If an id is not in ``sources.csv``.
     """
     if isinstance(ids, str):
-        ids = _split_ids(ids)
+        ids = split_ids(ids)
     wanted = list(dict.fromkeys(i.strip() for i in ids))
     table = sources(data_dir).set_index("source_id")
     unknown = [i for i in wanted if i not in table.index]

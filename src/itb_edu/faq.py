@@ -90,25 +90,14 @@ def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
-        If a column is missing or a required cell is empty.
     itb_edu.data.DataValidationError
-        If a source id does not resolve (raised by :func:`itb_edu.data.load_table`).
+        If a column is missing, a required cell is empty or a source id does not resolve, with
+        the file, line and column (raised by :func:`itb_edu.data.faq`).
     """
     from itb_edu import data
 
-    faq = data.load_table("faq", data_dir).copy()
-    missing = [column for column in FAQ_COLUMNS if column not in faq.columns]
-    if missing:
-        raise parameter_error("data_dir", missing, f"faq.csv is missing column(s) {missing}")
-    faq = faq[list(FAQ_COLUMNS)].fillna("").astype(str)
-    for column in FAQ_COLUMNS:
-        if column == "common_mistake":
-            continue
-        empty = faq.loc[faq[column].str.strip() == "", "faq_id"].tolist()
-        if empty:
-            raise parameter_error("data_dir", empty, f"faq.csv: empty {column} in row(s) {empty}")
-    return faq.reset_index(drop=True)
+    faq = data.faq(data_dir)
+    return faq[list(FAQ_COLUMNS)].fillna("").astype(str).reset_index(drop=True)
 
 
 def check_faq(

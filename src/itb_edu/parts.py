@@ -1,26 +1,27 @@
 """The parts of an intrathecal baclofen system, kept as data, and the pump-type comparison.
 
 The catalogue lives in ``data/system_parts.csv`` (one row per named part, with a plain
-explanation and its sources) so that educators can edit the words without touching code. This
-module reads it into :class:`Part` objects for the figure builders
+explanation and its sources) so that educators can edit the words without touching code.
+:func:`itb_edu.data.system_parts` reads and validates it like every course table; this module
+turns its rows into :class:`Part` objects for the figure builders
 (:mod:`itb_edu.figures.anatomy`) and the part explorer (:mod:`itb_edu.apps.explorer`).
 
 :func:`pump_comparison` turns ``data/pumps.csv`` into the side-by-side table of pump types
 taught in notebook 01, and :func:`facts_table` picks sourced rows of ``data/facts.csv`` for the
 notebook's tables.
 
-No Jupyter, plotly or ipywidgets imports here; pandas is imported only by the two table
-functions.
+No Jupyter, plotly or ipywidgets imports here; pandas is imported on first use (by
+:mod:`itb_edu.data` and the table functions), not when the module is imported.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from itb_edu import data as _data
 
 from ._validate import parameter_error
 
@@ -43,11 +44,11 @@ __all__ = [
     "pump_comparison",
 ]
 
-#: The three pictures of notebook 01, in teaching order.
-FIGURES: tuple[str, ...] = ("body", "spine", "pump")
+#: The three pictures of notebook 01, in teaching order (the ``figure`` column's schema).
+FIGURES: tuple[str, ...] = _data.SPECS["system_parts"].field("figure").choices
 
-#: Columns of ``data/system_parts.csv``, in order.
-PARTS_COLUMNS: tuple[str, ...] = ("part_id", "figure", "name", "explanation", "source_ids")
+#: Columns of ``data/system_parts.csv``, in order (its schema in :data:`itb_edu.data.SPECS`).
+PARTS_COLUMNS: tuple[str, ...] = tuple(_data.SPECS["system_parts"].columns)
 
 #: Rows of the pump comparison: (row label, column of ``data/pumps.csv``).
 COMPARISON_ROWS: tuple[tuple[str, str], ...] = (
@@ -91,66 +92,13 @@ class Part:
     source_ids: tuple[str, ...]
 
 
-def _default_data_dir() -> Path:
-    from itb_edu.data import course_data_dir
-
-    return course_data_dir()
-
-
 def _resolve(data_dir: str | Path | None) -> Path:
-    path = _default_data_dir() if data_dir is None else Path(data_dir)
+    path = _data.course_data_dir() if data_dir is None else Path(data_dir)
     if not (path / "system_parts.csv").is_file():
         raise parameter_error(
             "data_dir", data_dir, f"data_dir={str(path)!r} holds no system_parts.csv"
         )
-    return path.resolve()
-
-
-@lru_cache(maxsize=8)
-def _load(path: Path) -> tuple[Part, ...]:
-    with (path / "system_parts.csv").open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != PARTS_COLUMNS:
-            raise parameter_error(
-                "data_dir",
-                reader.fieldnames,
-                f"system_parts.csv columns must be {list(PARTS_COLUMNS)}, "
-                f"got {reader.fieldnames!r}",
-            )
-        parts: list[Part] = []
-        seen: set[str] = set()
-        for line, row in enumerate(reader, start=2):
-            values = {key: (row[key] or "").strip() for key in PARTS_COLUMNS}
-            empty = [key for key, value in values.items() if not value]
-            if empty:
-                raise parameter_error(
-                    "data_dir", empty, f"system_parts.csv line {line}: empty {', '.join(empty)}"
-                )
-            if values["figure"] not in FIGURES:
-                raise parameter_error(
-                    "data_dir",
-                    values["figure"],
-                    f"system_parts.csv line {line}: figure={values['figure']!r} is not one "
-                    f"of {list(FIGURES)}",
-                )
-            if values["part_id"] in seen:
-                raise parameter_error(
-                    "data_dir",
-                    values["part_id"],
-                    f"system_parts.csv line {line}: part_id={values['part_id']!r} repeats",
-                )
-            seen.add(values["part_id"])
-            ids = tuple(s.strip() for s in values["source_ids"].split(";") if s.strip())
-            parts.append(
-                Part(
-                    part_id=values["part_id"],
-                    figure=values["figure"],
-                    name=values["name"],
-                    explanation=values["explanation"],
-                    source_ids=ids,
-                )
-            )
-    return tuple(parts)
+    return path
 
 
 def load_parts(data_dir: str | Path | None = None) -> tuple[Part, ...]:
@@ -159,7 +107,8 @@ def load_parts(data_dir: str | Path | None = None) -> tuple[Part, ...]:
     Parameters
     ----------
     data_dir : str or pathlib.Path, optional
-        Directory holding ``system_parts.csv``; default the repository's ``data/``.
+        Directory holding ``system_parts.csv`` and ``sources.csv``; default the repository's
+        ``data/``.
 
     Returns
     -------
@@ -168,15 +117,28 @@ def load_parts(data_dir: str | Path | None = None) -> tuple[Part, ...]:
 
     Raises
     ------
-    ValueError
-        If the file is missing, has other columns, an empty field, an unknown figure or a
-        repeated ``part_id``.
+    itb_edu.errors.ParameterError
+        If ``data_dir`` holds no ``system_parts.csv``.
+    itb_edu.data.DataValidationError
+        If the file breaks its schema (read by :func:`itb_edu.data.system_parts`): a missing or
+        unknown column, an empty field, an unknown figure, a repeated ``part_id`` or a source id
+        missing from ``sources.csv``; the message names the file, line and column.
 
     References
     ----------
     Each row cites its own sources in ``source_ids``.
     """
-    return _load(_resolve(data_dir))
+    table = _data.system_parts(_resolve(data_dir))
+    return tuple(
+        Part(
+            part_id=row["part_id"],
+            figure=row["figure"],
+            name=row["name"],
+            explanation=row["explanation"],
+            source_ids=tuple(_data.split_ids(row["source_ids"])),
+        )
+        for row in table.to_dict("records")
+    )
 
 
 def _check_figure(figure: str) -> str:
@@ -287,16 +249,14 @@ def pump_comparison(pumps: pd.DataFrame | None = None) -> pd.DataFrame:
     import pandas as pd
 
     if pumps is None:
-        from itb_edu import data
-
-        pumps = data.pumps()
+        pumps = _data.pumps()
     needed = ["model", *(column for _, column in COMPARISON_ROWS)]
     missing = [column for column in needed if column not in pumps.columns]
     if missing:
         raise parameter_error("pumps", missing, f"pumps is missing column(s) {missing}")
     if len(pumps) == 0:
         raise parameter_error("pumps", pumps, "pumps has no rows")
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in pumps.to_dict("records"):
         groups.setdefault(_cell(row["model"]), []).append(row)
     columns: dict[str, list[str]] = {}
@@ -346,9 +306,7 @@ def facts_table(fact_ids: Sequence[str], facts: pd.DataFrame | None = None) -> p
     import pandas as pd
 
     if facts is None:
-        from itb_edu import data
-
-        facts = data.facts()
+        facts = _data.facts()
     wanted = list(fact_ids)
     if not wanted:
         raise parameter_error("fact_ids", fact_ids, "fact_ids must name at least one fact, got []")
@@ -487,17 +445,6 @@ NARRATIVE_SOURCE_IDS: tuple[str, ...] = (
 )
 
 
-def _csv_ids(path: Path, column: str = "source_ids", keep=None) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            source_id.strip()
-            for row in csv.DictReader(handle)
-            if keep is None or keep(row)
-            for source_id in (row.get(column) or "").split(";")
-            if source_id.strip()
-        ]
-
-
 def notebook_source_ids(data_dir: str | Path | None = None) -> list[str]:
     """Return every source id that notebook 01 relies on, sorted, each once.
 
@@ -517,24 +464,25 @@ def notebook_source_ids(data_dir: str | Path | None = None) -> list[str]:
     ------
     ValueError
         If a fact named in :data:`FACT_GROUPS` is not in ``facts.csv``.
+    itb_edu.data.DataValidationError
+        If one of those tables breaks its schema (they are read by :mod:`itb_edu.data`).
     """
     root = _resolve(data_dir)
+    facts = _data.facts(root)
     wanted_facts = {fact_id for group in FACT_GROUPS.values() for fact_id in group}
-    with (root / "facts.csv").open(encoding="utf-8", newline="") as handle:
-        present = {row["fact_id"] for row in csv.DictReader(handle)}
-    missing = sorted(wanted_facts - present)
+    missing = sorted(wanted_facts - set(facts["fact_id"]))
     if missing:
         raise parameter_error(
             "FACT_GROUPS", missing, f"FACT_GROUPS names facts not in facts.csv: {missing}"
         )
-    ids = [
-        *NARRATIVE_SOURCE_IDS,
-        *_csv_ids(root / "system_parts.csv"),
-        *_csv_ids(root / "faq.csv"),
-        *_csv_ids(root / "quiz" / "01_pump_and_catheter_system.csv"),
-        *_csv_ids(root / "pumps.csv"),
-        *_csv_ids(root / "facts.csv", keep=lambda row: row["fact_id"] in wanted_facts),
+    cells = [
+        *_data.system_parts(root)["source_ids"],
+        *_data.faq(root)["source_ids"],
+        *_data.quiz("01_pump_and_catheter_system", root)["source_ids"],
+        *_data.pumps(root)["source_ids"],
+        *facts.loc[facts["fact_id"].isin(wanted_facts), "source_ids"],
     ]
+    ids = [*NARRATIVE_SOURCE_IDS, *(i for cell in cells for i in _data.split_ids(cell))]
     return sorted(set(ids))
 
 

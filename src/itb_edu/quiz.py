@@ -1,8 +1,10 @@
 """Self-check questions and case scenarios kept as data.
 
 One mechanism serves the whole course: every quiz is a CSV file
-``data/quiz/<quiz_id>.csv`` read and validated here, and rendered by
-:func:`itb_edu.apps.quiz.quiz_app`. This module has no Jupyter imports.
+``data/quiz/<quiz_id>.csv``, read and validated by :func:`itb_edu.data.quiz`
+(like every course table), turned into :class:`Question` objects here, and
+rendered by :func:`itb_edu.apps.quiz.quiz_app`. This module has no Jupyter
+imports.
 
 CSV columns (header row required, UTF-8, standard CSV quoting):
 
@@ -14,7 +16,7 @@ CSV columns (header row required, UTF-8, standard CSV quoting):
 ``question``
     The question the learner answers.
 ``choices``
-    Two or more choices separated by ``" | "`` (a vertical bar).
+    Two or more distinct choices separated by ``" | "`` (a vertical bar).
 ``answer``
     The exact text of the right choice.
 ``explanation``
@@ -25,23 +27,28 @@ CSV columns (header row required, UTF-8, standard CSV quoting):
     A short fictional patient story shown above the question (case scenarios);
     empty for plain questions. Consecutive questions with the same vignette
     show it once.
+
+A file that breaks these rules raises :class:`itb_edu.data.DataValidationError`
+naming the file, line and column, for example
+``data/quiz/02_reservoir_simulator.csv, line 5, column 'answer': ...``.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from itb_edu import data as _data
 
 from ._validate import parameter_error
 
 __all__ = [
     "CHOICE_SEPARATOR",
+    "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "Feedback",
     "Question",
-    "QuizFormatError",
     "available_quizzes",
     "check_answer",
     "default_data_dir",
@@ -50,25 +57,16 @@ __all__ = [
     "sections",
 ]
 
-CHOICE_SEPARATOR = "|"
-REQUIRED_COLUMNS = (
-    "question_id",
-    "section",
-    "question",
-    "choices",
-    "answer",
-    "explanation",
-    "source_ids",
+#: Separates the choices in the ``choices`` column (written ``" | "``).
+CHOICE_SEPARATOR = _data.CHOICE_SEPARATOR
+#: Columns every quiz file has, in order (the quiz schema in :data:`itb_edu.data.SPECS`).
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in _data.SPECS["quiz"].fields if f.column_required
 )
-OPTIONAL_COLUMNS = ("vignette",)
-_QUIZ_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
-
-
-class QuizFormatError(ValueError):
-    """A quiz file is malformed.
-
-    The message names the file, the line (1 = header row) and the column.
-    """
+#: Columns a quiz file may leave out.
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in _data.SPECS["quiz"].fields if not f.column_required
+)
 
 
 @dataclass(frozen=True)
@@ -139,16 +137,7 @@ def default_data_dir() -> Path:
         The folder found by :func:`itb_edu.data.course_data_dir`: ``<repo>/data``
         in a source checkout, else the copy installed inside the package.
     """
-    from itb_edu.data import course_data_dir
-
-    return course_data_dir()
-
-
-def _resolve_data_dir(data_dir: str | Path | None) -> Path:
-    path = default_data_dir() if data_dir is None else Path(data_dir)
-    if not path.is_dir():
-        raise parameter_error("data_dir", data_dir, f"data_dir={str(path)!r} is not a directory")
-    return path
+    return _data.course_data_dir()
 
 
 def load_source_citations(data_dir: str | Path | None = None) -> dict[str, tuple[str, str]]:
@@ -166,14 +155,14 @@ def load_source_citations(data_dir: str | Path | None = None) -> dict[str, tuple
 
     Raises
     ------
+    itb_edu.errors.ParameterError
+        If ``data_dir`` is not a directory.
     itb_edu.data.DataValidationError
         If ``sources.csv`` breaks its schema (a missing column, a repeated source id, ...);
         the message names the file, line and column. It is read and checked by
         :func:`itb_edu.data.sources`, like every other course table.
     """
-    from itb_edu.data import sources
-
-    table = sources(_resolve_data_dir(data_dir))
+    table = _data.sources(data_dir)
     return {
         row.source_id: (row.citation, "" if not isinstance(row.url, str) else row.url)
         for row in table.itertuples(index=False)
@@ -191,106 +180,28 @@ def available_quizzes(data_dir: str | Path | None = None) -> list[str]:
     Returns
     -------
     list of str
-        Sorted quiz ids (file names without ``.csv``).
+        Sorted quiz ids (file names without ``.csv``), as :func:`itb_edu.data.quiz_ids`.
+
+    Raises
+    ------
+    itb_edu.errors.ParameterError
+        If ``data_dir`` is not a directory.
     """
-    quiz_dir = _resolve_data_dir(data_dir) / "quiz"
-    if not quiz_dir.is_dir():
-        return []
-    return sorted(p.stem for p in quiz_dir.glob("*.csv"))
+    return _data.quiz_ids(data_dir)
 
 
-def _split_choices(text: str) -> list[str]:
-    return [part.strip() for part in text.split(CHOICE_SEPARATOR)]
-
-
-def _split_ids(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
-def _parse_rows(path: Path, known_sources: dict[str, tuple[str, str]]) -> list[Question]:
-    def fail(line: int, column: str, problem: str) -> QuizFormatError:
-        return QuizFormatError(f"{path}, line {line}, column {column!r}: {problem}")
-
-    questions: list[Question] = []
-    first_line_of: dict[str, int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise QuizFormatError(f"{path}, line 1: the file is empty (no header row)") from None
-        for column in REQUIRED_COLUMNS:
-            if column not in header:
-                raise fail(1, column, "column is missing")
-        unknown = [h for h in header if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        if unknown:
-            raise fail(1, unknown[0], "unknown column")
-        index = {name: header.index(name) for name in header}
-        previous_end = reader.line_num
-        for record in reader:
-            line = previous_end + 1
-            previous_end = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise fail(
-                    line,
-                    header[min(len(record), len(header)) - 1],
-                    f"row has {len(record)} fields, header has {len(header)}",
-                )
-            cell = {name: record[i].strip() for name, i in index.items()}
-            for column in REQUIRED_COLUMNS:
-                if not cell[column]:
-                    raise fail(line, column, "value is empty")
-            question_id = cell["question_id"]
-            if question_id in first_line_of:
-                raise fail(
-                    line,
-                    "question_id",
-                    f"duplicate id {question_id!r} (first on line {first_line_of[question_id]})",
-                )
-            first_line_of[question_id] = line
-            choices = _split_choices(cell["choices"])
-            if len(choices) < 2:
-                raise fail(
-                    line, "choices", f"needs 2 or more choices separated by ' | ', got {choices!r}"
-                )
-            if any(not c for c in choices):
-                raise fail(line, "choices", "a choice is empty (check the ' | ' separators)")
-            duplicates = sorted({c for c in choices if choices.count(c) > 1})
-            if duplicates:
-                raise fail(line, "choices", f"repeated choice {duplicates[0]!r}")
-            if cell["answer"] not in choices:
-                raise fail(
-                    line,
-                    "answer",
-                    f"answer {cell['answer']!r} is not exactly one of the choices {choices!r}",
-                )
-            source_ids = _split_ids(cell["source_ids"])
-            if not source_ids:
-                raise fail(line, "source_ids", "no source id given")
-            for source_id in source_ids:
-                if source_id not in known_sources:
-                    raise fail(
-                        line,
-                        "source_ids",
-                        f"source id {source_id!r} is not in sources.csv",
-                    )
-            questions.append(
-                Question(
-                    question_id=question_id,
-                    section=cell["section"],
-                    question=cell["question"],
-                    choices=tuple(choices),
-                    answer=cell["answer"],
-                    explanation=cell["explanation"],
-                    source_ids=tuple(source_ids),
-                    vignette=cell.get("vignette", ""),
-                )
-            )
-    if not questions:
-        raise QuizFormatError(f"{path}, line 2: the quiz has no questions")
-    return questions
+def _question(row: dict[str, Any]) -> Question:
+    vignette = row["vignette"]
+    return Question(
+        question_id=row["question_id"],
+        section=row["section"],
+        question=row["question"],
+        choices=tuple(_data.split_choices(row["choices"])),
+        answer=row["answer"],
+        explanation=row["explanation"],
+        source_ids=tuple(_data.split_ids(row["source_ids"])),
+        vignette=vignette if isinstance(vignette, str) else "",
+    )
 
 
 def load_quiz(
@@ -319,37 +230,24 @@ def load_quiz(
 
     Raises
     ------
-    ValueError
-        If ``quiz_id`` is malformed or has no file, or ``section`` matches no
-        question.
-    QuizFormatError
-        (a ``ValueError``) if the file is malformed; the message names the
-        file, line and column: missing column, empty value, duplicate id,
-        fewer than two choices, answer not among the choices, or a source id
-        missing from ``sources.csv``.
+    itb_edu.errors.ParameterError
+        (a ``ValueError``) If ``quiz_id`` is malformed or has no file, ``section``
+        matches no question, or ``data_dir`` is not a directory.
     itb_edu.data.DataValidationError
-        (a ``ValueError``) if ``sources.csv`` itself breaks its schema.
+        (a ``ValueError``) If the quiz file or ``sources.csv`` is malformed (read by
+        :func:`itb_edu.data.quiz`); the message names the file, line and column of
+        every problem: a missing or unknown column, an empty value, a repeated
+        ``question_id``, fewer than two choices, an empty or repeated choice, an
+        answer that is not exactly one of the choices, a source id missing from
+        ``sources.csv``, or no questions at all.
 
     Notes
     -----
     Line numbers count physical lines with the header as line 1; a quoted
     value spanning lines makes the next record start further down.
     """
-    if not isinstance(quiz_id, str) or not _QUIZ_ID_PATTERN.match(quiz_id):
-        raise parameter_error(
-            "quiz_id",
-            quiz_id,
-            f"quiz_id={quiz_id!r} must be a file name without '.csv' (letters, digits, '_' or '-')",
-        )
-    root = _resolve_data_dir(data_dir)
-    path = root / "quiz" / f"{quiz_id}.csv"
-    if not path.is_file():
-        raise parameter_error(
-            "quiz_id",
-            quiz_id,
-            f"quiz_id={quiz_id!r}: no file {path}; available: {available_quizzes(root)}",
-        )
-    questions = _parse_rows(path, load_source_citations(root))
+    table = _data.quiz(quiz_id, data_dir)
+    questions = [_question(row) for row in table.to_dict("records")]
     if section is None:
         return questions
     chosen = [q for q in questions if q.section == section]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._validate import require_non_negative, require_positive
 from .errors import ParameterError, parameter_error
+from .moments import to_datetime
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -121,11 +122,7 @@ def _floor_minute(moment: datetime) -> datetime:
 
 def _as_moment(name: str, value: object) -> datetime:
     """Return a ``date`` (as midnight) or ``datetime`` as a datetime; raise otherwise."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time(0, 0))
-    raise parameter_error(name, value, f"{name} must be a date or a datetime, got {value!r}")
+    return to_datetime(name, value)
 
 
 def moment_in_words(moment: datetime | None) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ._validate import parameter_error, require_finite, require_non_negative, require_positive
+from .moments import to_datetime
 from .pumps import all_pump_facts
 from .reservoir import RefillPlan, parse_schedule, plan_refill
 
@@ -164,14 +165,7 @@ def _cell_required(name: str, value: object) -> float:
 
 
 def _parse_moment(name: str, text: object) -> datetime:
-    if isinstance(text, datetime):
-        return datetime.fromisoformat(text.isoformat())  # a plain datetime, also from pandas
-    try:
-        return datetime.fromisoformat(str(text))
-    except ValueError:
-        raise parameter_error(
-            name, text, f"{name} must be an ISO date and time, got {text!r}"
-        ) from None
+    return to_datetime(name, text, text=True)
 
 
 def clinic_calendar(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from itb_edu import data as _data
 
 from ._validate import parameter_error
+from .moments import to_datetime
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,9 +43,6 @@ __all__ = [
     "cited_source_ids",
     "filter_effects",
     "for_display",
-    "load_side_effects",
-    "load_weight_studies",
-    "load_withdrawal_vs_overdose",
     "missed_refill_timeline",
     "stage_at",
     "timeline_for",
@@ -89,77 +87,6 @@ COMPARISON_HEADINGS = {
 }
 
 
-def load_side_effects(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Load and validate ``data/side_effects.csv``.
-
-    Parameters
-    ----------
-    data_dir : str or pathlib.Path, optional
-        Folder to read from; the course's own data by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``effect_id``, ``name``, ``description``, ``category``,
-        ``phase_or_population``, ``frequency``, ``nurse_action``, ``source_ids``; rows in file
-        order, the index is the CSV line.
-
-    Raises
-    ------
-    itb_edu.data.DataValidationError
-        If a column is missing, a cell is empty, a category is unknown, an id repeats or a
-        source id does not resolve; the message names file, line and column.
-
-    References
-    ----------
-    ``lioresal-us-label``, ``gablofen-us-label``, ``lioresal-it-adverse-table`` and the other
-    ids cited row by row.
-    """
-    return _data.load_table("side_effects", data_dir)
-
-
-def load_withdrawal_vs_overdose(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Load and validate ``data/withdrawal_vs_overdose.csv`` (aspect rows, two columns).
-
-    Parameters
-    ----------
-    data_dir : str or pathlib.Path, optional
-        Folder to read from; the course's own data by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``aspect_id``, ``aspect``, ``withdrawal``, ``overdose``, ``source_ids``.
-
-    References
-    ----------
-    ``lioresal-us-label`` (boxed warning, overdosage), ``coffey-2002-withdrawal``,
-    ``saulino-2016-troubleshooting``.
-    """
-    return _data.load_table("withdrawal_vs_overdose", data_dir)
-
-
-def load_weight_studies(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Load and validate ``data/weight_studies.csv``.
-
-    Parameters
-    ----------
-    data_dir : str or pathlib.Path, optional
-        Folder to read from; the course's own data by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``before`` and ``after`` are floats in ``unit`` (kg/yr, kg/m² or kg/m²/yr);
-        ``n_patients`` is missing where the abstract does not give it.
-
-    References
-    ----------
-    ``mccoy-2006-weight-gain``, ``jns-pediatr-2025-itb-bmi``.
-    """
-    return _data.load_table("weight_studies", data_dir)
-
-
 def filter_effects(
     table: pd.DataFrame,
     categories: str | list[str] | tuple[str, ...] | None = None,
@@ -170,7 +97,7 @@ def filter_effects(
     Parameters
     ----------
     table : pandas.DataFrame
-        The side-effects table (:func:`load_side_effects`).
+        The side-effects table (:func:`itb_edu.data.side_effects`).
     categories : str or sequence of str, optional
         Categories to keep (from :data:`CATEGORIES`); all when None. An empty sequence keeps
         nothing.
@@ -292,24 +219,7 @@ class TimelinePhase:
         return self.start == self.end
 
 
-def _moment(name: str, value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise parameter_error(
-                name,
-                value,
-                f"{name} must be a date such as '2026-04-17' or '2026-04-17 09:30', got {value!r}",
-            ) from None
-    raise parameter_error(name, value, f"{name} must be a date or datetime, got {value!r}")
-
-
-def as_moment(name: str, value: date | datetime | str) -> datetime:
+def as_moment(name: str, value: object) -> datetime:
     """Return ``value`` as a datetime (a date or an ISO date string becomes midnight).
 
     Parameters
@@ -325,15 +235,15 @@ def as_moment(name: str, value: date | datetime | str) -> datetime:
 
     Raises
     ------
-    ValueError
-        If ``value`` is not a date, a datetime or an ISO date string.
+    itb_edu.errors.ParameterError
+        About ``name`` if ``value`` is not a date, a datetime or an ISO date string.
     """
-    return _moment(name, value)
+    return to_datetime(name, value, text=True)
 
 
 def _check_order(low_alarm_at: object, empty_at: object) -> tuple[datetime, datetime]:
-    alarm = _moment("low_alarm_at", low_alarm_at)
-    empty = _moment("empty_at", empty_at)
+    alarm = as_moment("low_alarm_at", low_alarm_at)
+    empty = as_moment("empty_at", empty_at)
     if (alarm.tzinfo is None) != (empty.tzinfo is None):
         raise parameter_error(
             "empty_at",
@@ -487,7 +397,7 @@ def stage_at(
     ``coffey-2002-withdrawal`` (withdrawal evolves over 1 to 3 days).
     """
     alarm, empty = _check_order(low_alarm_at, empty_at)
-    when = _moment("moment", moment)
+    when = as_moment("moment", moment)
     if (when.tzinfo is None) != (alarm.tzinfo is None):
         raise parameter_error(
             "moment", when, f"moment ({when!r}) and the timeline must both be naive or both aware"
@@ -553,20 +463,16 @@ def cited_source_ids(data_dir: str | Path | None = None) -> list[str]:
         the missed-refill timeline and the quiz ``03_side_effects_and_safety``; the course
         authors' id last.
     """
-    from itb_edu.quiz import load_quiz
-
     cells: list[str] = []
     for frame in (
-        load_side_effects(data_dir),
-        load_withdrawal_vs_overdose(data_dir),
-        load_weight_studies(data_dir),
+        _data.side_effects(data_dir),
+        _data.withdrawal_vs_overdose(data_dir),
+        _data.weight_studies(data_dir),
     ):
         cells += list(frame["source_ids"])
     moment = datetime(2000, 1, 1)
     cells += [";".join(p.source_ids) for p in missed_refill_timeline(moment, moment)]
-    cells += [
-        ";".join(q.source_ids) for q in load_quiz("03_side_effects_and_safety", data_dir=data_dir)
-    ]
+    cells += list(_data.quiz("03_side_effects_and_safety", data_dir)["source_ids"])
     ids = list(dict.fromkeys(i.strip() for c in cells for i in str(c).split(";") if i.strip()))
     if "itb-edu-authors" in ids:
         ids.remove("itb-edu-authors")

@@ -134,8 +134,10 @@ def quiz_app(
 
     Raises
     ------
-    ValueError
-        Bad ``quiz_id`` or ``section``, or a malformed quiz file (see
+    itb_edu.errors.ParameterError
+        Bad ``quiz_id`` or ``section``.
+    itb_edu.data.DataValidationError
+        A malformed quiz file, with its file, line and column (see
         :func:`itb_edu.quiz.load_quiz`).
 
     Notes

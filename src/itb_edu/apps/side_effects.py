@@ -11,13 +11,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from itb_edu import data
 from itb_edu.presentation import show_table
 from itb_edu.side_effects import (
     CATEGORIES,
     category_counts,
     filter_effects,
     for_display,
-    load_side_effects,
 )
 
 __all__ = ["ALL_CATEGORIES", "side_effects_app"]
@@ -51,7 +51,7 @@ def side_effects_app(data_dir: str | Path | None = None) -> widgets.VBox:
     ----------
     The sources cited row by row in ``data/side_effects.csv``.
     """
-    table = load_side_effects(data_dir)
+    table = data.side_effects(data_dir)
     counts = category_counts(table)
     options = [(f"{ALL_CATEGORIES} ({len(table)})", ALL_CATEGORIES)] + [
         (f"{c} ({counts[c]})", c) for c in CATEGORIES

@@ -47,7 +47,7 @@ def weight_gain_figure(studies: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     studies : pandas.DataFrame
-        Rows of ``data/weight_studies.csv`` (:func:`itb_edu.side_effects.load_weight_studies`):
+        Rows of ``data/weight_studies.csv`` (:func:`itb_edu.data.weight_studies`):
         ``measure_id``, ``study``, ``measure``, ``unit``, ``before``, ``after``,
         ``n_patients``, ``statistic``, ``source_ids``.
 

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from . import DISCLAIMER
-from . import data as _data
-from .presentation import TABLE_CSS as _TABLE_CSS
-from .presentation import show_table
-from .presentation import table_html as _table_html
+from .. import DISCLAIMER
+from .. import data as _data
+from ..presentation import TABLE_CSS as _TABLE_CSS
+from ..presentation import show_table
+from ..presentation import table_html as _table_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
@@ -43,7 +43,7 @@ def setup() -> None:
     import pandas as pd
     import plotly.io as pio
 
-    from . import figure_widget
+    from .. import figure_widget
 
     renderer = os.environ.get("ITB_EDU_PLOTLY_RENDERER")
     if renderer is None:
@@ -123,7 +123,7 @@ def course_map() -> HTML:
     """
     import pandas as pd
 
-    from .course import COURSE
+    from ..course import COURSE
 
     frame = pd.DataFrame(
         {
