@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
+from itb_edu import presentation
 from itb_edu.apps.reservoir import (
     PRESETS,
     compare_app,
@@ -265,7 +266,7 @@ def test_compare_app_bad_value_keeps_pair():
 
 def test_plan_repr_html_lists_moments_in_words(routine_plan_at_nine):
     plan = routine_plan_at_nine
-    text = plan._repr_html_()
+    text = presentation.plan_html(plan)
     assert "Sunday 5 April 2026 at 09:00" in text
     assert "0.2 mL/day" in text
     assert "90.00 days" in text

@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itb_edu import data
-from itb_edu.faq import FAQ_COLUMNS, check_faq, faq_html, load_faq
+from itb_edu.faq import FAQ_COLUMNS, check_faq, load_faq
+from itb_edu.presentation import faq_html
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_pump_and_catheter_system.ipynb"

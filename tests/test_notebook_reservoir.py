@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from itb_edu import presentation
 from itb_edu.notebook import reservoir as calc
 
 
@@ -48,7 +49,7 @@ def test_refill_visit_check_takes_the_labelled_accuracy_from_the_pump_table(rout
         assert check.overinfusion_above_pct == 14.5
         assert check.explainable_shortfall_ml == pytest.approx(0.87)
         assert check.finding == "less-beyond-labelled-accuracy"
-    html = check._repr_html_()
+    html = presentation.residual_check_html(check)
     assert "more than 14.5 % above the programmed rate; at that limit 0.87 mL more" in html
     assert "-1.50 mL" in html
     assert "education only" in html
@@ -71,7 +72,7 @@ def test_change_concentration_repr():
         fill_volume_ml=20,
         dead_space_ml=0.26,
     )
-    text = change._repr_html_()
+    text = presentation.concentration_change_html(change)
     assert "22.5 → 90.0 days (4 times as long)" in text
     assert "100 mcg/day instead of 400 for about 1.30 days" in text
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from itb_edu import presentation
 from itb_edu.reservoir import (
     RESIDUAL_FINDINGS,
     concentration_change,
@@ -421,7 +422,7 @@ def test_residual_check_without_a_documented_accuracy_stops_on_any_shortfall(rou
     assert check.explainable_shortfall_ml is None
     assert (check.finding, check.stop_and_investigate) == ("less-no-accuracy-on-file", True)
     assert "no documented accuracy figure for this pump" in check.message
-    assert "no documented figure for this pump" in check._repr_html_()
+    assert "no documented figure for this pump" in presentation.residual_check_html(check)
 
 
 def test_more_coming_back_is_never_put_down_to_a_pocket_fill(routine_plan):
@@ -462,7 +463,7 @@ def test_residual_check_properties(
     assert check.stop_and_investigate == (
         check.finding not in ("matches", "less-within-labelled-accuracy")
     )
-    text = (check.message + check._repr_html_()).lower()
+    text = (check.message + presentation.residual_check_html(check)).lower()
     assert not any(word in text for word in REASSURING)
 
 

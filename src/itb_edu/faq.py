@@ -2,8 +2,8 @@
 
 The questions patients and families ask, each as they ask it, and the course's answers live in
 ``data/faq.csv``, inside the repository: the course needs nothing beside it. This module loads
-them, checks that every question has a sourced answer, and renders them as a styled,
-collapsible HTML list for the notebooks.
+them and checks that every question has a sourced answer; :func:`itb_edu.presentation.faq_html`
+renders them as a styled, collapsible list for the notebooks.
 
 Columns of ``data/faq.csv``:
 
@@ -21,27 +21,20 @@ Columns of ``data/faq.csv``:
 ``source_ids``
     Semicolon-separated ids that resolve in ``data/sources.csv``.
 
-No Jupyter imports: :func:`faq_html` returns an object with ``_repr_html_`` that notebooks
-display.
+No Jupyter imports and no HTML here: :func:`itb_edu.presentation.faq_html` shows the table.
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from ._validate import parameter_error
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
     "FAQ_COLUMNS",
-    "HTMLBlock",
     "check_faq",
-    "faq_html",
     "load_faq",
 ]
 
@@ -53,25 +46,6 @@ FAQ_COLUMNS: tuple[str, ...] = (
     "common_mistake",
     "source_ids",
 )
-
-
-@dataclass(frozen=True)
-class HTMLBlock:
-    """A piece of HTML that Jupyter displays as rich output.
-
-    Attributes
-    ----------
-    html : str
-        The markup.
-    """
-
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
 
 
 def load_faq(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -146,87 +120,3 @@ def check_faq(
             if source_id not in known_source_ids
         ]
     return problems
-
-
-_CSS = """
-<style>
-.itb-faq {font-family: Arial, Helvetica, sans-serif; max-width: 60rem;}
-.itb-faq details {border: 1px solid #c8d1dc; border-radius: 4px; margin: 4px 0;
-  background: #ffffff;}
-.itb-faq summary {cursor: pointer; padding: 8px 12px; font-weight: bold; color: #1f2933;
-  background: #f5f7fa;}
-.itb-faq .itb-faq-body {padding: 6px 14px 10px 14px; color: #1f2933; line-height: 1.45;}
-.itb-faq .itb-faq-fix {border-left: 4px solid #9a6700; background: #fff8e5;
-  padding: 4px 10px; margin: 6px 0;}
-.itb-faq .itb-faq-meta {font-size: 0.88em; color: #52606d;}
-.itb-faq ul {margin: 2px 0 0 0;}
-</style>
-"""
-
-
-def faq_html(
-    faq: pd.DataFrame | None = None,
-    citations: dict[str, str] | None = None,
-    section: str | None = None,
-) -> HTMLBlock:
-    """Render the FAQ as a collapsible list (one ``<details>`` per question).
-
-    Parameters
-    ----------
-    faq : pandas.DataFrame, optional
-        The table; default :func:`load_faq`.
-    citations : dict, optional
-        ``{source_id: citation}``; default read from ``data/sources.csv``.
-    section : str, optional
-        Show only the questions taught in this notebook section (exact heading text).
-
-    Returns
-    -------
-    HTMLBlock
-        Deterministic HTML: each answer, a highlighted note where a common answer is wrong or
-        missing, the section that teaches it and the full citations.
-
-    Raises
-    ------
-    ValueError
-        If ``section`` matches no question.
-    """
-    if faq is None:
-        faq = load_faq()
-    if citations is None:
-        from itb_edu import data
-
-        table = data.sources()
-        citations = dict(zip(table["source_id"], table["citation"], strict=True))
-    rows = faq.to_dict("records")
-    if section is not None:
-        rows = [row for row in rows if row["notebook_section"] == section]
-        if not rows:
-            raise parameter_error(
-                "section", section, f"section={section!r} matches no question in the FAQ"
-            )
-    items = []
-    for row in rows:
-        ids = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
-        sources = "".join(
-            f"<li>{html.escape(citations.get(source_id, source_id))} "
-            f"<code>[{html.escape(source_id)}]</code></li>"
-            for source_id in ids
-        )
-        fix = str(row["common_mistake"]).strip()
-        fix_html = (
-            f"<div class='itb-faq-fix'><b>A common mistake, corrected.</b> {html.escape(fix)}</div>"
-            if fix
-            else ""
-        )
-        items.append(
-            "<details>"
-            f"<summary>{html.escape(str(row['question']))}</summary>"
-            "<div class='itb-faq-body'>"
-            f"<p>{html.escape(str(row['answer']))}</p>"
-            f"{fix_html}"
-            f"<div class='itb-faq-meta'>Taught in: {html.escape(str(row['notebook_section']))}"
-            f"<br>Sources:<ul>{sources}</ul></div>"
-            "</div></details>"
-        )
-    return HTMLBlock(_CSS + "<div class='itb-faq'>" + "".join(items) + "</div>")

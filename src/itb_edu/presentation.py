@@ -1,8 +1,14 @@
-"""Presentation shared by the notebook helpers and the apps: styled HTML tables.
+"""Presentation shared by the notebook helpers and the apps: tables and readable results.
 
 The domain modules return data; this module and the figure builders turn it into what a
 learner sees. It sits above the domain layer and below the apps and the notebook helpers, so
 both can use it without importing each other.
+
+- :func:`show_table`: a styled HTML table of a DataFrame;
+- :func:`plan_html`, :func:`residual_check_html`, :func:`concentration_change_html`: the
+  results of the reservoir engine as tables in words, and :func:`plan_text` and friends as
+  plain text; :func:`register_formatters` makes a notebook show engine results this way
+  (``nb.setup()`` calls it), so a learner never sees a Python repr; dates show in words.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from .errors import parameter_error
 
@@ -18,7 +26,27 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from IPython.display import HTML
 
-__all__ = ["TABLE_CSS", "show_table", "stable_id", "table_html"]
+    from .reservoir import ConcentrationChange, RefillPlan, ResidualCheck
+
+__all__ = [
+    "FAQ_CSS",
+    "TABLE_CSS",
+    "HTMLBlock",
+    "concentration_change_html",
+    "concentration_change_rows",
+    "faq_html",
+    "moment_words",
+    "plan_html",
+    "plan_rows",
+    "register_formatters",
+    "residual_check_html",
+    "residual_check_rows",
+    "rows_html",
+    "rows_text",
+    "show_table",
+    "stable_id",
+    "table_html",
+]
 
 #: Styles of the course tables (high contrast, left-aligned, readable on a projector).
 TABLE_CSS = """
@@ -125,3 +153,348 @@ def show_table(
         if isinstance(columns, dict):
             frame = frame.rename(columns=columns)
     return HTML(TABLE_CSS + table_html(frame, caption))
+
+
+# --------------------------------------------------------------------------------------------
+# Engine results in words
+# --------------------------------------------------------------------------------------------
+def rows_html(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
+    """Return (label, text) pairs as a two-column HTML table with an optional caption.
+
+    Parameters
+    ----------
+    rows : sequence of (str, str)
+        Label and text of each row; both are escaped.
+    caption : str, optional
+        Caption above the table.
+
+    Returns
+    -------
+    str
+        ``<table class='itb-plan'>...</table>``.
+    """
+    cap = f"<caption style='text-align:left;font-weight:600'>{html.escape(caption)}</caption>"
+    body = "".join(
+        f"<tr><th style='text-align:left;padding:2px 14px 2px 0'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table class='itb-plan'>{cap if caption else ''}{body}</table>"
+
+
+def rows_text(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
+    """Return (label, text) pairs as plain text, one ``label: text`` line each."""
+    lines = [caption] if caption else []
+    lines += [f"{label}: {text}" for label, text in rows]
+    return "\n".join(lines)
+
+
+def plan_rows(plan: RefillPlan) -> list[tuple[str, str]]:
+    """Return a refill plan's headline numbers as (label, text) pairs, moments in words.
+
+    Parameters
+    ----------
+    plan : itb_edu.reservoir.RefillPlan
+        The plan.
+
+    Returns
+    -------
+    list of (str, str)
+        Refill, fill, dosing, daily volume [mL/day], boluses, alarm and empty moments and days.
+    """
+    from .reservoir import moment_in_words
+
+    if len(plan.schedule) == 1:
+        dosing = f"simple continuous, {plan.daily_dose_mcg:g} mcg/day"
+    else:
+        steps = ", ".join(f"from {start} {rate:g} mcg/day" for start, rate in plan.schedule)
+        dosing = f"flex: {steps} (average {plan.daily_dose_mcg:g} mcg/day)"
+    rows = [
+        ("Refill", moment_in_words(plan.refill_at)),
+        ("Fill volume", f"{plan.fill_volume_ml:g} mL of {plan.concentration_mcg_per_ml:g} mcg/mL"),
+        ("Dosing", dosing),
+        ("Daily volume", f"{plan.daily_volume_ml:.4g} mL/day"),
+    ]
+    if plan.boluses:
+        rows.append(("Boluses", f"{len(plan.boluses)}, {plan.bolus_volume_ml:.4g} mL in all"))
+    days = "never" if plan.days_to_low_alarm is None else f"{plan.days_to_low_alarm:.2f} days"
+    empty_days = "never" if plan.days_to_empty is None else f"{plan.days_to_empty:.2f} days"
+    rows += [
+        (
+            f"Low-reservoir alarm ({plan.low_alarm_ml:g} mL left)",
+            moment_in_words(plan.low_alarm_at),
+        ),
+        ("Days to low alarm", days),
+        ("Empty", moment_in_words(plan.empty_at)),
+        ("Days to empty", empty_days),
+    ]
+    if plan.refill_due_reason == "maximum interval":
+        rows.append(("Refill due (maximum interval)", moment_in_words(plan.refill_due_at)))
+    return rows
+
+
+def residual_check_rows(check: ResidualCheck) -> list[tuple[str, str]]:
+    """Return a residual check as (label, text) pairs.
+
+    Parameters
+    ----------
+    check : itb_edu.reservoir.ResidualCheck
+        The check.
+
+    Returns
+    -------
+    list of (str, str)
+        Expected, aspirated, difference, programmed [mL], the labelled limit, the decision and
+        the reading in words.
+    """
+    limit = (
+        "no documented figure for this pump"
+        if check.overinfusion_above_pct is None or check.explainable_shortfall_ml is None
+        else (
+            f"delivery more than {check.overinfusion_above_pct:g} % above the programmed "
+            f"rate; at that limit {check.explainable_shortfall_ml:.2f} mL more would have "
+            "left the reservoir"
+        )
+    )
+    return [
+        ("Expected residual", f"{check.expected_ml:.2f} mL"),
+        ("Aspirated", f"{check.aspirated_ml:.2f} mL"),
+        ("Difference (aspirated - expected)", f"{check.gap_ml:+.2f} mL"),
+        ("Programmed since the refill", f"{check.programmed_ml:.2f} mL"),
+        ("Labelled overinfusion limit", limit),
+        (
+            "Stop and investigate before refilling",
+            "yes" if check.stop_and_investigate else "see below",
+        ),
+        ("Reading", check.message),
+    ]
+
+
+def concentration_change_rows(change: ConcentrationChange) -> list[tuple[str, str]]:
+    """Return a concentration change as (label, text) pairs.
+
+    Parameters
+    ----------
+    change : itb_edu.reservoir.ConcentrationChange
+        The comparison of the old and new concentration.
+
+    Returns
+    -------
+    list of (str, str)
+        Concentrations [mcg/mL], volume per day [mL/day], days to the alarm, the dose without
+        a bridge bolus and why one is needed.
+    """
+    old, new = change.old_plan, change.new_plan
+    rows = [
+        (
+            "Concentration",
+            f"{old.concentration_mcg_per_ml:g} → {new.concentration_mcg_per_ml:g} mcg/mL",
+        ),
+        (
+            "Volume pumped per day",
+            f"{change.old_volume_rate_ml_per_day:.4g} → {change.new_volume_rate_ml_per_day:.4g}"
+            " mL/day",
+        ),
+        (
+            "Days to low alarm",
+            f"{old.days_to_low_alarm or 0:.1f} → {new.days_to_low_alarm or 0:.1f} days "
+            f"({change.interval_ratio:.3g} times as long)",
+        ),
+    ]
+    if change.delay_days is not None and change.dose_during_delay_mcg_per_day is not None:
+        rows.append(
+            (
+                "Without a bridge bolus",
+                f"{change.dose_during_delay_mcg_per_day:.4g} mcg/day instead of "
+                f"{old.daily_dose_mcg:g} for about {change.delay_days:.2f} days",
+            )
+        )
+    rows.append(("Why a bridge bolus", change.explanation))
+    return rows
+
+
+PLAN_CAPTION = "Refill plan (education only)"
+RESIDUAL_CAPTION = "Refill-visit residual check (education only)"
+CONCENTRATION_CAPTION = "Changing the concentration at a refill"
+
+
+def plan_html(plan: RefillPlan) -> str:
+    """Return :func:`plan_rows` as an HTML table."""
+    return rows_html(plan_rows(plan), PLAN_CAPTION)
+
+
+def residual_check_html(check: ResidualCheck) -> str:
+    """Return :func:`residual_check_rows` as an HTML table."""
+    return rows_html(residual_check_rows(check), RESIDUAL_CAPTION)
+
+
+def concentration_change_html(change: ConcentrationChange) -> str:
+    """Return :func:`concentration_change_rows` as an HTML table."""
+    return rows_html(concentration_change_rows(change), CONCENTRATION_CAPTION)
+
+
+def register_formatters(shell: Any) -> None:
+    """Show engine results in words in this IPython shell (HTML and plain text).
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell
+        The running shell (``get_ipython()``).
+
+    Notes
+    -----
+    The plain-text form is what a saved notebook shows where HTML is not rendered, so it is
+    words too, never a Python repr.
+    """
+    from .reservoir import ConcentrationChange, RefillPlan, ResidualCheck
+
+    kinds = (
+        (RefillPlan, plan_rows, PLAN_CAPTION),
+        (ResidualCheck, residual_check_rows, RESIDUAL_CAPTION),
+        (ConcentrationChange, concentration_change_rows, CONCENTRATION_CAPTION),
+    )
+    formatters = shell.display_formatter.formatters
+    for kind, rows, caption in kinds:
+
+        def as_html(obj: Any, rows: Any = rows, caption: str = caption) -> str:
+            return rows_html(rows(obj), caption)
+
+        def as_text(
+            obj: Any, printer: Any, cycle: bool, rows: Any = rows, caption: str = caption
+        ) -> None:
+            printer.text(rows_text(rows(obj), caption))
+
+        formatters["text/html"].for_type(kind, as_html)
+        formatters["text/plain"].for_type(kind, as_text)
+
+    def moment_text(obj: Any, printer: Any, cycle: bool) -> None:
+        printer.text(moment_words(obj))
+
+    formatters["text/plain"].for_type(date, moment_text)
+    formatters["text/plain"].for_type(datetime, moment_text)
+
+
+def moment_words(moment: date) -> str:
+    """Return a date or datetime in words: ``Thursday 2 April 2026`` (``at 09:00`` if a time).
+
+    Examples
+    --------
+    >>> moment_words(date(2026, 4, 2))
+    'Thursday 2 April 2026'
+    """
+    from .reservoir import moment_in_words
+
+    if isinstance(moment, datetime):
+        return moment_in_words(moment)
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+# --------------------------------------------------------------------------------------------
+# Frequently asked questions
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HTMLBlock:
+    """A piece of HTML that Jupyter displays as rich output.
+
+    Attributes
+    ----------
+    html : str
+        The markup.
+    """
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return "(formatted text: open the notebook in JupyterLab or the app view to read it)"
+
+
+FAQ_CSS = """
+<style>
+.itb-faq {font-family: Arial, Helvetica, sans-serif; max-width: 60rem;}
+.itb-faq details {border: 1px solid #c8d1dc; border-radius: 4px; margin: 4px 0;
+  background: #ffffff;}
+.itb-faq summary {cursor: pointer; padding: 8px 12px; font-weight: bold; color: #1f2933;
+  background: #f5f7fa;}
+.itb-faq .itb-faq-body {padding: 6px 14px 10px 14px; color: #1f2933; line-height: 1.45;}
+.itb-faq .itb-faq-fix {border-left: 4px solid #9a6700; background: #fff8e5;
+  padding: 4px 10px; margin: 6px 0;}
+.itb-faq .itb-faq-meta {font-size: 0.88em; color: #52606d;}
+.itb-faq ul {margin: 2px 0 0 0;}
+</style>
+"""
+
+
+def faq_html(
+    faq: pd.DataFrame | None = None,
+    citations: dict[str, str] | None = None,
+    section: str | None = None,
+) -> HTMLBlock:
+    """Render the FAQ as a collapsible list (one ``<details>`` per question).
+
+    Parameters
+    ----------
+    faq : pandas.DataFrame, optional
+        The table; default :func:`load_faq`.
+    citations : dict, optional
+        ``{source_id: citation}``; default read from ``data/sources.csv``.
+    section : str, optional
+        Show only the questions taught in this notebook section (exact heading text).
+
+    Returns
+    -------
+    HTMLBlock
+        Deterministic HTML: each answer, a highlighted note where a common answer is wrong or
+        missing, the section that teaches it and the full citations.
+
+    Raises
+    ------
+    ValueError
+        If ``section`` matches no question.
+    """
+    if faq is None:
+        from .faq import load_faq
+
+        faq = load_faq()
+    if citations is None:
+        from . import data
+
+        table = data.sources()
+        citations = dict(zip(table["source_id"], table["citation"], strict=True))
+    rows = faq.to_dict("records")
+    if section is not None:
+        rows = [row for row in rows if row["notebook_section"] == section]
+        if not rows:
+            raise parameter_error(
+                "section", section, f"section={section!r} matches no question in the FAQ"
+            )
+    items = []
+    for row in rows:
+        ids = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
+        sources = "".join(
+            f"<li>{html.escape(citations.get(source_id, source_id))} "
+            f"<code>[{html.escape(source_id)}]</code></li>"
+            for source_id in ids
+        )
+        fix = str(row["common_mistake"]).strip()
+        fix_html = (
+            f"<div class='itb-faq-fix'><b>A common mistake, corrected.</b> {html.escape(fix)}</div>"
+            if fix
+            else ""
+        )
+        items.append(
+            "<details>"
+            f"<summary>{html.escape(str(row['question']))}</summary>"
+            "<div class='itb-faq-body'>"
+            f"<p>{html.escape(str(row['answer']))}</p>"
+            f"{fix_html}"
+            f"<div class='itb-faq-meta'>Taught in: {html.escape(str(row['notebook_section']))}"
+            f"<br>Sources:<ul>{sources}</ul></div>"
+            "</div></details>"
+        )
+    return HTMLBlock(FAQ_CSS + "<div class='itb-faq'>" + "".join(items) + "</div>")

@@ -147,18 +147,6 @@ def moment_in_words(moment: datetime | None) -> str:
     return text
 
 
-def _html_table(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
-    import html
-
-    cap = f"<caption style='text-align:left;font-weight:600'>{html.escape(caption)}</caption>"
-    body = "".join(
-        f"<tr><th style='text-align:left;padding:2px 14px 2px 0'>{html.escape(k)}</th>"
-        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-        for k, v in rows
-    )
-    return f"<table class='itb-plan'>{cap if caption else ''}{body}</table>"
-
-
 # --------------------------------------------------------------------------------------------
 # Schedules
 # --------------------------------------------------------------------------------------------
@@ -710,42 +698,6 @@ class RefillPlan:
             {"time": times, "elapsed_days": days, "volume_ml": volumes, "event": events}
         )
 
-    def summary_rows(self) -> list[tuple[str, str]]:
-        """Return the headline numbers as (label, text) pairs, moments in words."""
-        if len(self.schedule) == 1:
-            dosing = f"simple continuous, {self.daily_dose_mcg:g} mcg/day"
-        else:
-            steps = ", ".join(f"from {start} {rate:g} mcg/day" for start, rate in self.schedule)
-            dosing = f"flex: {steps} (average {self.daily_dose_mcg:g} mcg/day)"
-        rows = [
-            ("Refill", moment_in_words(self.refill_at)),
-            (
-                "Fill volume",
-                f"{self.fill_volume_ml:g} mL of {self.concentration_mcg_per_ml:g} mcg/mL",
-            ),
-            ("Dosing", dosing),
-            ("Daily volume", f"{self.daily_volume_ml:.4g} mL/day"),
-        ]
-        if self.boluses:
-            rows.append(("Boluses", f"{len(self.boluses)}, {self.bolus_volume_ml:.4g} mL in all"))
-        days = "never" if self.days_to_low_alarm is None else f"{self.days_to_low_alarm:.2f} days"
-        empty_days = "never" if self.days_to_empty is None else f"{self.days_to_empty:.2f} days"
-        rows += [
-            (
-                f"Low-reservoir alarm ({self.low_alarm_ml:g} mL left)",
-                moment_in_words(self.low_alarm_at),
-            ),
-            ("Days to low alarm", days),
-            ("Empty", moment_in_words(self.empty_at)),
-            ("Days to empty", empty_days),
-        ]
-        if self.refill_due_reason == "maximum interval":
-            rows.append(("Refill due (maximum interval)", moment_in_words(self.refill_due_at)))
-        return rows
-
-    def _repr_html_(self) -> str:
-        return _html_table(self.summary_rows(), "Refill plan (education only)")
-
     def summary(self) -> dict[str, Any]:
         """Return the headline numbers as a dict (for tables and exports)."""
         return {
@@ -1064,30 +1016,6 @@ class ResidualCheck:
     stop_and_investigate: bool
     message: str
 
-    def _repr_html_(self) -> str:
-        limit = (
-            "no documented figure for this pump"
-            if self.overinfusion_above_pct is None or self.explainable_shortfall_ml is None
-            else (
-                f"delivery more than {self.overinfusion_above_pct:g} % above the programmed "
-                f"rate; at that limit {self.explainable_shortfall_ml:.2f} mL more would have "
-                "left the reservoir"
-            )
-        )
-        rows = [
-            ("Expected residual", f"{self.expected_ml:.2f} mL"),
-            ("Aspirated", f"{self.aspirated_ml:.2f} mL"),
-            ("Difference (aspirated - expected)", f"{self.gap_ml:+.2f} mL"),
-            ("Programmed since the refill", f"{self.programmed_ml:.2f} mL"),
-            ("Labelled overinfusion limit", limit),
-            (
-                "Stop and investigate before refilling",
-                "yes" if self.stop_and_investigate else "see below",
-            ),
-            ("Reading", self.message),
-        ]
-        return _html_table(rows, "Refill-visit residual check (education only)")
-
 
 def residual_check(
     plan: RefillPlan,
@@ -1261,35 +1189,6 @@ class ConcentrationChange:
     delay_days: float | None
     dose_during_delay_mcg_per_day: float | None
     explanation: str
-
-    def _repr_html_(self) -> str:
-        old, new = self.old_plan, self.new_plan
-        rows = [
-            (
-                "Concentration",
-                f"{old.concentration_mcg_per_ml:g} → {new.concentration_mcg_per_ml:g} mcg/mL",
-            ),
-            (
-                "Volume pumped per day",
-                f"{self.old_volume_rate_ml_per_day:.4g} → {self.new_volume_rate_ml_per_day:.4g}"
-                " mL/day",
-            ),
-            (
-                "Days to low alarm",
-                f"{old.days_to_low_alarm or 0:.1f} → {new.days_to_low_alarm or 0:.1f} days "
-                f"({self.interval_ratio:.3g} times as long)",
-            ),
-        ]
-        if self.delay_days is not None and self.dose_during_delay_mcg_per_day is not None:
-            rows.append(
-                (
-                    "Without a bridge bolus",
-                    f"{self.dose_during_delay_mcg_per_day:.4g} mcg/day instead of "
-                    f"{old.daily_dose_mcg:g} for about {self.delay_days:.2f} days",
-                )
-            )
-        rows.append(("Why a bridge bolus", self.explanation))
-        return _html_table(rows, "Changing the concentration at a refill")
 
 
 def concentration_change(

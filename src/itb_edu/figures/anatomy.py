@@ -27,6 +27,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from itb_edu.figures import style
 from itb_edu.parts import FIGURES, Part, parts_for
 
 __all__ = [
@@ -43,11 +44,11 @@ __all__ = [
 #: Opacity of the parts that are not highlighted.
 DIM_OPACITY = 0.2
 #: Outline colour of the highlighted part and colour of its label.
-HIGHLIGHT_COLOR = "#d62728"
+HIGHLIGHT_COLOR = style.HIGHLIGHT
 
-_LABEL_COLOR = "#1f2933"
-_MUTED_LABEL_COLOR = "#9aa5b1"
-_FONT = "Arial, Helvetica, sans-serif"
+_LABEL_COLOR = style.TEXT
+_MUTED_LABEL_COLOR = style.MUTED
+_FONT = style.FONT
 
 Point = tuple[float, float]
 

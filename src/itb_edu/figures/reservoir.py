@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from itb_edu.figures import style
 from itb_edu.reservoir import RefillPlan, moment_in_words
 
 __all__ = [
@@ -40,12 +41,12 @@ TRACE_NAMES = (
     "Refill due (maximum interval)",
 )
 
-VOLUME_COLOR = "#1f5f99"
-ALARM_COLOR = "#c26a00"
-EMPTY_COLOR = "#b3261e"
-RISK_FILL = "rgba(179, 38, 30, 0.12)"
-BOOK_COLOR = "#1a7f37"
-_FONT = "Arial, Helvetica, sans-serif"
+VOLUME_COLOR = style.PRIMARY
+ALARM_COLOR = style.ALERT
+EMPTY_COLOR = style.DANGER
+RISK_FILL = style.DANGER_FILL
+BOOK_COLOR = style.GOOD
+_FONT = style.FONT
 
 
 def _local_times(plan: RefillPlan, elapsed_days: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from itb_edu.figures import style
 from itb_edu.side_effects import TimelinePhase, as_moment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,9 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["PHASE_COLORS", "missed_refill_timeline_figure", "weight_gain_figure"]
 
-_FONT = "Arial, Helvetica, sans-serif"
-_BEFORE_COLOR = "#9aa5b1"
-_AFTER_COLOR = "#1f4e79"
+_FONT = style.FONT
+_BEFORE_COLOR = style.MUTED
+_AFTER_COLOR = style.NAVY
 
 #: Fill colour of each span of the missed-refill timeline, by phase name prefix.
 PHASE_COLORS = {
@@ -34,7 +35,7 @@ PHASE_COLORS = {
     "Withdrawal evolves": "#f8d7da",
     "Untreated severe withdrawal": "#e4a1a8",
 }
-_MOMENT_COLOR = "#b3261e"
+_MOMENT_COLOR = style.DANGER
 
 
 def _wrap(text: str, width: int = 60) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .. import DISCLAIMER
 from .. import data as _data
 from ..presentation import TABLE_CSS as _TABLE_CSS
-from ..presentation import show_table
+from ..presentation import register_formatters, show_table
 from ..presentation import table_html as _table_html
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +31,7 @@ DEFAULT_RENDERER = "plotly_mimetype"
 
 
 def setup() -> None:
-    """Prepare a notebook: plotly renderer and pandas display options.
+    """Prepare a notebook: plotly renderer, pandas display options, engine results in words.
 
     Notes
     -----
@@ -55,6 +55,13 @@ def setup() -> None:
     pio.renderers.default = renderer
     pd.set_option("display.max_colwidth", 200)
     pd.set_option("display.max_rows", 200)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is part of the course environment
+        return
+    shell = get_ipython()
+    if shell is not None:
+        register_formatters(shell)
 
 
 def sources_table(ids: Iterable[str] | None = None, caption: str = "Sources") -> HTML:

@@ -1,0 +1,44 @@
+"""The course's figure style, defined once: font, text colours and the colours that carry meaning.
+
+Every figure builder takes its font and its meaningful colours from here, so a learner sees
+the same red for "empty / danger" and the same amber for "alarm" in every notebook. Colours
+never carry meaning alone: each figure also names what it shows in text (labels, legends,
+annotations).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ALERT",
+    "DANGER",
+    "DANGER_FILL",
+    "FONT",
+    "GOOD",
+    "HIGHLIGHT",
+    "LINE",
+    "MUTED",
+    "NAVY",
+    "PRIMARY",
+    "TEXT",
+    "TEXT_SECONDARY",
+]
+
+#: Font family of every figure: a sans-serif that reads well on a projector.
+FONT = "Arial, Helvetica, sans-serif"
+#: Main text, and secondary text (both at least 4.5:1 on white).
+TEXT = "#1f2933"
+TEXT_SECONDARY = "#3e4c59"
+#: Arrows and outlines.
+LINE = "#52606d"
+#: De-emphasised marks (greyed labels, "before" bars).
+MUTED = "#9aa5b1"
+#: Main data colour, and a darker blue for a second series.
+PRIMARY = "#1f5f99"
+NAVY = "#1f4e79"
+#: Alarm (amber), empty or danger (red) and its light fill, booked or safe (green).
+ALERT = "#c26a00"
+DANGER = "#b3261e"
+DANGER_FILL = "rgba(179, 38, 30, 0.12)"
+GOOD = "#1a7f37"
+#: The part a picture highlights.
+HIGHLIGHT = "#d62728"
