@@ -89,8 +89,9 @@ def bench_plan_refill() -> list[Row]:
 def bench_simulator_callback() -> list[Row]:
     import plotly.graph_objects as go
 
-    from itb_edu.apps.reservoir import headline_html, simulator_app
+    from itb_edu.apps.reservoir import simulator_app
     from itb_edu.figures.reservoir import reservoir_figure
+    from itb_edu.presentation import headline_html
     from itb_edu.reservoir import plan_refill
 
     app = simulator_app()

@@ -16,10 +16,10 @@ from itb_edu.apps.reservoir import (
     PRESETS,
     compare_app,
     download_link,
-    headline_html,
     simulator_app,
 )
 from itb_edu.figures.reservoir import TRACE_NAMES
+from itb_edu.presentation import headline_html
 from itb_edu.reservoir import parse_boluses
 
 
@@ -292,3 +292,27 @@ def test_errors_are_routed_by_parameter_not_by_wording(app):
     app.controls["fill_volume"].value = 19.0
     assert "⚠" in app.fields["fill_volume"].message.value
     assert "⚠" not in app.fields["alarm_volume"].message.value
+
+
+def test_learner_messages_use_labels_from_the_error_structure():
+    from itb_edu.apps.reservoir import learner_message
+    from itb_edu.errors import ParameterError
+
+    error = ParameterError(
+        "boluses[2] when (2026-01-01 08:00) is before refill_at (2026-01-05 09:00)",
+        parameter="boluses",
+        index=2,
+    )
+    assert learner_message(error) == (
+        "bolus 3 when (2026-01-01 08:00) is before refill date (2026-01-05 09:00)"
+    )
+    assert learner_message("Choose a refill date.") == "Choose a refill date."
+
+
+def test_a_pump_without_a_verified_size_can_be_simulated(app):
+    app.controls["pump"].value = "codman-3000"
+    labels = [label for label, _ in app.controls["pump"].options]
+    assert all("nan" not in label for label in labels)
+    assert "⚠" not in app.fields["fill_volume"].message.value
+    assert "not checked" in app.messages["pump"].value
+    assert app.status.value == ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ParameterError", "parameter_error", "parameter_of"]
+__all__ = ["ParameterError", "parameter_error", "parameter_of", "shown"]
 
 _NOTHING: Any = object()
 
@@ -100,3 +100,21 @@ def parameter_error(name: str, value: object, message: str) -> ParameterError:
     ('boluses', 2, -5)
     """
     return ParameterError(message, parameter=parameter_of(name), value=value, index=_index_of(name))
+
+
+def shown(value: object) -> str:
+    """Write a value for an error message: moments as ISO text, anything else as its repr.
+
+    Examples
+    --------
+    >>> from datetime import date, datetime
+    >>> shown(datetime(2026, 1, 5, 9, 0)), shown(date(2026, 1, 5)), shown("07:00")
+    ('2026-01-05 09:00', '2026-01-05', "'07:00'")
+    """
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)

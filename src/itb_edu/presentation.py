@@ -32,9 +32,11 @@ __all__ = [
     "FAQ_CSS",
     "TABLE_CSS",
     "HTMLBlock",
+    "compare_html",
     "concentration_change_html",
     "concentration_change_rows",
     "faq_html",
+    "headline_html",
     "moment_words",
     "plan_html",
     "plan_rows",
@@ -158,7 +160,9 @@ def show_table(
 # --------------------------------------------------------------------------------------------
 # Engine results in words
 # --------------------------------------------------------------------------------------------
-def rows_html(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
+def rows_html(
+    rows: Sequence[tuple[str, str]], caption: str = "", *, css_class: str = "itb-plan"
+) -> str:
     """Return (label, text) pairs as a two-column HTML table with an optional caption.
 
     Parameters
@@ -167,6 +171,8 @@ def rows_html(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
         Label and text of each row; both are escaped.
     caption : str, optional
         Caption above the table.
+    css_class : str, default "itb-plan"
+        Class of the ``<table>``.
 
     Returns
     -------
@@ -179,7 +185,7 @@ def rows_html(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
         f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
         for k, v in rows
     )
-    return f"<table class='itb-plan'>{cap if caption else ''}{body}</table>"
+    return f"<table class='{html.escape(css_class)}'>{cap if caption else ''}{body}</table>"
 
 
 def rows_text(rows: Sequence[tuple[str, str]], caption: str = "") -> str:
@@ -311,6 +317,88 @@ def concentration_change_rows(change: ConcentrationChange) -> list[tuple[str, st
         )
     rows.append(("Why a bridge bolus", change.explanation))
     return rows
+
+
+def headline_html(plan: RefillPlan, *, margin_days: int | None = None) -> str:
+    """Headline numbers of a plan as HTML.
+
+    Parameters
+    ----------
+    plan : RefillPlan
+        The plan.
+    margin_days : int, optional
+        Booking margin before the alarm date [day] (clinic policy); default
+        :data:`itb_edu.scheduling.DEFAULT_MARGIN_DAYS`.
+
+    Returns
+    -------
+    str
+        Daily volume, days to alarm, the alarm moment in words, the empty moment and the
+        book-by date.
+    """
+    from .reservoir import moment_in_words
+
+    rows = [
+        ("Daily volume", f"{plan.daily_volume_ml:.3f} mL/day ({plan.daily_dose_mcg:g} mcg/day)")
+    ]
+    if plan.bolus_volume_ml:
+        rows.append(("Boluses", f"{plan.bolus_volume_ml:.3f} mL in all"))
+    if plan.low_alarm_at is None:
+        rows.append(("Low-reservoir alarm", "never: the pump delivers nothing"))
+    else:
+        from .scheduling import DEFAULT_MARGIN_DAYS, book_refill_date
+
+        if margin_days is None:
+            margin_days = DEFAULT_MARGIN_DAYS
+        book_on = book_refill_date(plan.low_alarm_at, margin_days=margin_days)
+        rows += [
+            ("Days to low alarm", f"{plan.days_to_low_alarm:.1f} days"),
+            ("Low-reservoir alarm", moment_in_words(plan.low_alarm_at)),
+            ("Empty", moment_in_words(plan.empty_at)),
+            (
+                "Refill by",
+                f"{book_on:%A} {book_on.day} {book_on:%B %Y} "
+                f"(a working day at least {margin_days} days before the alarm date)",
+            ),
+        ]
+    if plan.refill_due_reason == "maximum interval":
+        rows.append(("Refill due (maximum interval)", moment_in_words(plan.refill_due_at)))
+    return rows_html(rows, css_class="itb-headline")
+
+
+def compare_html(plans: Sequence[RefillPlan], labels: Sequence[str]) -> str:
+    """Two or more plans side by side: concentration, daily volume, alarm and empty moments.
+
+    Parameters
+    ----------
+    plans : sequence of RefillPlan
+        The plans, one column each.
+    labels : sequence of str
+        Column headings, one per plan.
+
+    Returns
+    -------
+    str
+        ``<table class='itb-compare'>``, moments in words.
+    """
+    from .reservoir import moment_in_words
+
+    def days(value: float | None) -> str:
+        return "never" if value is None else f"{value:.1f} days"
+
+    rows = [
+        ("Concentration", *(f"{p.concentration_mcg_per_ml:g} mcg/mL" for p in plans)),
+        ("Daily volume", *(f"{p.daily_volume_ml:.3f} mL/day" for p in plans)),
+        ("Days to low alarm", *(days(p.days_to_low_alarm) for p in plans)),
+        ("Low-reservoir alarm", *(moment_in_words(p.low_alarm_at) for p in plans)),
+        ("Empty", *(moment_in_words(p.empty_at) for p in plans)),
+    ]
+    head = "".join(f"<th style='padding:0 12px'>{html.escape(x)}</th>" for x in ("", *labels))
+    body = "".join(
+        "<tr>" + "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table class='itb-compare'><tr>{head}</tr>{body}</table>"
 
 
 PLAN_CAPTION = "Refill plan (education only)"

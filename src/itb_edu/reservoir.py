@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ._validate import require_non_negative, require_positive
-from .errors import ParameterError, parameter_error
+from .errors import ParameterError, parameter_error, shown
 from .moments import to_datetime
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -581,12 +581,14 @@ class RefillPlan:
         moment = _as_moment(name, when)
         if _is_aware(moment) != _is_aware(self.refill_at):
             raise parameter_error(
-                name, when, f"{name} ({when!r}) must be time-zone aware exactly when refill_at is"
+                name,
+                when,
+                f"{name} ({shown(when)}) must be time-zone aware exactly when refill_at is",
             )
         minutes = _td_minutes(_elapsed(self.refill_at, moment))
         if minutes < 0:
             raise parameter_error(
-                name, when, f"{name} ({when!r}) is before refill_at ({self.refill_at!r})"
+                name, when, f"{name} ({shown(when)}) is before refill_at ({shown(self.refill_at)})"
             )
         return minutes
 
@@ -738,7 +740,7 @@ def _check_boluses(
             raise parameter_error(
                 f"boluses[{index}]",
                 when,
-                f"boluses[{index}] when ({when!r}) must be time-zone aware exactly when "
+                f"boluses[{index}] when ({shown(when)}) must be time-zone aware exactly when "
                 f"refill_at is",
             )
         minutes = _td_minutes(_elapsed(refill_at, moment))
@@ -746,7 +748,7 @@ def _check_boluses(
             raise parameter_error(
                 f"boluses[{index}]",
                 when,
-                f"boluses[{index}] when ({when!r}) is before refill_at ({refill_at!r})",
+                f"boluses[{index}] when ({shown(when)}) is before refill_at ({shown(refill_at)})",
             )
         dose_f = require_non_negative(f"boluses[{index}] dose_mcg", dose)
         out.append((moment, minutes, dose_f, dose_f))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import html
-import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -27,10 +26,10 @@ from itb_edu.figures.reservoir import (
     reservoir_figure,
     volume_trace_data,
 )
+from itb_edu.presentation import compare_html, headline_html
 from itb_edu.pumps import PumpFacts, all_pump_facts
 from itb_edu.reservoir import (
     RefillPlan,
-    moment_in_words,
     parse_boluses,
     parse_schedule,
     plan_refill,
@@ -43,6 +42,7 @@ from itb_edu.scheduling import (
 
 __all__ = [
     "COMPARE_CONTROLS",
+    "COMPARE_FIELDS",
     "PRESETS",
     "SIMULATOR_CONTROLS",
     "SIMULATOR_FIELDS",
@@ -52,7 +52,6 @@ __all__ = [
     "compare_app",
     "control_for",
     "download_link",
-    "headline_html",
     "simulator_app",
 ]
 
@@ -76,7 +75,8 @@ _LABELS = {
 _ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
 
 
-_DATETIME_REPR = re.compile(r"datetime\.datetime\((\d+), (\d+), (\d+)(?:, (\d+), (\d+))?[^)]*\)")
+#: How the learner calls one item of a list parameter.
+_ITEM_WORDS = {"boluses": "bolus", "schedule": "step"}
 
 
 #: Which control of the simulator shows an error about each engine parameter: the one table
@@ -120,20 +120,31 @@ def control_for(error: Exception, controls: dict[str, str], default: str = "fill
     return controls.get(getattr(error, "parameter", ""), default)
 
 
-def _plain(message: str) -> str:
-    """Turn an engine message into plain words for a learner."""
-    message = _DATETIME_REPR.sub(
-        lambda m: (
-            f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d} "
-            f"{int(m[4] or 0):02d}:{int(m[5] or 0):02d}"
-        ),
-        message,
-    )
-    message = re.sub(r"boluses\[(\d+)\]", lambda m: f"bolus {int(m[1]) + 1}", message)
-    message = re.sub(r"schedule\[(\d+)\]", lambda m: f"step {int(m[1]) + 1}", message)
+def learner_message(problem: str | Exception) -> str:
+    """Words for a message beside a control: the app's own text, or an engine error.
+
+    An engine error names its parameter in code (``fill_volume_ml``, ``boluses[0]``); its
+    ``.parameter`` and ``.index`` say which, so the names are replaced by the labels the learner
+    sees (``fill volume``, ``bolus 1``). The wording itself is never interpreted.
+
+    Parameters
+    ----------
+    problem : str or Exception
+        A message written by the app, or an :class:`itb_edu.errors.ParameterError`.
+
+    Returns
+    -------
+    str
+        Plain words.
+    """
+    text = str(problem)
+    parameter = getattr(problem, "parameter", None)
+    index = getattr(problem, "index", None)
+    if parameter in _ITEM_WORDS and index is not None:
+        text = text.replace(f"{parameter}[{index}]", f"{_ITEM_WORDS[parameter]} {index + 1}")
     for name, label in _LABELS.items():
-        message = message.replace(name, label)
-    return message
+        text = text.replace(name, label)
+    return text
 
 
 def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
@@ -184,6 +195,8 @@ class FieldSpec:
         on the data (options, dates) are passed to :meth:`build`.
     height : str or None
         CSS height for text areas.
+    width : str or None
+        CSS width; None for the widget's own.
     """
 
     name: str
@@ -191,10 +204,12 @@ class FieldSpec:
     label: str
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)
     height: str | None = None
+    width: str | None = "360px"
 
     def build(self, live: dict[str, Any]) -> widgets.Widget:
         """Create the control, with ``live`` settings (options, values from the data)."""
-        layout = widgets.Layout(width="360px", **({"height": self.height} if self.height else {}))
+        size = {"width": self.width, "height": self.height}
+        layout = widgets.Layout(**{key: value for key, value in size.items() if value})
         return self.widget(
             description=self.label,
             style={"description_width": "150px"},
@@ -241,6 +256,16 @@ SIMULATOR_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
+#: The comparison's controls, in screen order (values come from :func:`compare_app`).
+COMPARE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("concentration_a", widgets.Dropdown, "Scenario A", width=None),
+    FieldSpec("concentration_b", widgets.Dropdown, "Scenario B", width=None),
+    FieldSpec("daily_dose", widgets.FloatText, "Daily dose (mcg/day)", width=None),
+    FieldSpec("fill_volume", widgets.FloatText, "Fill volume (mL)", width=None),
+    FieldSpec("alarm_volume", widgets.FloatText, "Alarm volume (mL)", width=None),
+)
+
+
 class _Field:
     """A control with a message line beside it."""
 
@@ -250,8 +275,9 @@ class _Field:
         self.message.add_class("itb-control-message")
         self.box = widgets.HBox([control, self.message])
 
-    def error(self, text: str) -> None:
-        self.message.value = f"<span style='{_ERROR_STYLE}'>⚠ {html.escape(_plain(text))}</span>"
+    def error(self, problem: str | Exception) -> None:
+        text = html.escape(learner_message(problem))
+        self.message.value = f"<span style='{_ERROR_STYLE}'>⚠ {text}</span>"
 
     def clear(self) -> None:
         self.message.value = ""
@@ -370,10 +396,10 @@ class SimulatorApp(widgets.VBox):
         self._apply_preset_visibility()
         self.update()
 
-    def read_inputs(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    def read_inputs(self) -> tuple[dict[str, Any] | None, dict[str, str | Exception]]:
         """Read the controls into :func:`plan_refill` arguments, or messages per control."""
         c = self.controls
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Exception] = {}
         kwargs: dict[str, Any] = {
             "concentration_mcg_per_ml": c["concentration"].value,
             "fill_volume_ml": c["fill_volume"].value,
@@ -399,14 +425,14 @@ class SimulatorApp(widgets.VBox):
             try:
                 kwargs["schedule"] = parse_schedule(c["schedule"].value)
             except ValueError as error:
-                errors["schedule"] = str(error)
+                errors["schedule"] = error
         else:
             kwargs["daily_dose_mcg"] = c["daily_dose"].value
         if "refill_at" in kwargs:
             try:
                 kwargs["boluses"] = parse_boluses(c["boluses"].value, kwargs["refill_at"])
             except ValueError as error:
-                errors["boluses"] = str(error)
+                errors["boluses"] = error
         return (None if errors else kwargs), errors
 
     # -- the callback --------------------------------------------------------------------------
@@ -418,7 +444,7 @@ class SimulatorApp(widgets.VBox):
             try:
                 plan = plan_refill(**kwargs)
             except ValueError as error:
-                errors[control_for(error, SIMULATOR_CONTROLS)] = str(error)
+                errors[control_for(error, SIMULATOR_CONTROLS)] = error
         for name, field in self.fields.items():
             if name in errors:
                 field.error(errors[name])
@@ -459,51 +485,6 @@ class SimulatorApp(widgets.VBox):
         self.exports.value = " &middot; ".join(parts)
 
 
-def headline_html(plan: RefillPlan, *, margin_days: int = DEFAULT_MARGIN_DAYS) -> str:
-    """Headline numbers of a plan as HTML.
-
-    Parameters
-    ----------
-    plan : RefillPlan
-        The plan.
-    margin_days : int, default 3
-        Booking margin before the alarm date [day] (clinic policy).
-
-    Returns
-    -------
-    str
-        Daily volume, days to alarm, the alarm moment in words, the empty moment and the
-        book-by date.
-    """
-    rows = [
-        ("Daily volume", f"{plan.daily_volume_ml:.3f} mL/day ({plan.daily_dose_mcg:g} mcg/day)")
-    ]
-    if plan.bolus_volume_ml:
-        rows.append(("Boluses", f"{plan.bolus_volume_ml:.3f} mL in all"))
-    if plan.low_alarm_at is None:
-        rows.append(("Low-reservoir alarm", "never: the pump delivers nothing"))
-    else:
-        book_on = book_refill_date(plan.low_alarm_at, margin_days=margin_days)
-        rows += [
-            ("Days to low alarm", f"{plan.days_to_low_alarm:.1f} days"),
-            ("Low-reservoir alarm", moment_in_words(plan.low_alarm_at)),
-            ("Empty", moment_in_words(plan.empty_at)),
-            (
-                "Refill by",
-                f"{book_on:%A} {book_on.day} {book_on:%B %Y} "
-                f"(a working day at least {margin_days} days before the alarm date)",
-            ),
-        ]
-    if plan.refill_due_reason == "maximum interval":
-        rows.append(("Refill due (maximum interval)", moment_in_words(plan.refill_due_at)))
-    body = "".join(
-        f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(k)}</th>"
-        f"<td>{html.escape(v)}</td></tr>"
-        for k, v in rows
-    )
-    return f"<table class='itb-headline'>{body}</table>"
-
-
 class CompareApp(widgets.VBox):
     """Two scenarios side by side, returned by :func:`compare_app`.
 
@@ -532,31 +513,15 @@ class CompareApp(widgets.VBox):
         low_alarm_ml: float,
     ) -> None:
         options = [(f"{c:g} mcg/mL", c) for c in _concentrations(products)]
-        style = {"description_width": "150px"}
         self._refill_at = refill_at
-        self.fields = {
-            "concentration_a": _Field(
-                widgets.Dropdown(
-                    options=options, value=concentrations[0], description="Scenario A", style=style
-                )
-            ),
-            "concentration_b": _Field(
-                widgets.Dropdown(
-                    options=options, value=concentrations[1], description="Scenario B", style=style
-                )
-            ),
-            "daily_dose": _Field(
-                widgets.FloatText(
-                    value=daily_dose_mcg, description="Daily dose (mcg/day)", style=style
-                )
-            ),
-            "fill_volume": _Field(
-                widgets.FloatText(value=fill_volume_ml, description="Fill volume (mL)", style=style)
-            ),
-            "alarm_volume": _Field(
-                widgets.FloatText(value=low_alarm_ml, description="Alarm volume (mL)", style=style)
-            ),
+        live: dict[str, dict[str, Any]] = {
+            "concentration_a": {"options": options, "value": concentrations[0]},
+            "concentration_b": {"options": options, "value": concentrations[1]},
+            "daily_dose": {"value": daily_dose_mcg},
+            "fill_volume": {"value": fill_volume_ml},
+            "alarm_volume": {"value": low_alarm_ml},
         }
+        self.fields = {spec.name: _Field(spec.build(live[spec.name])) for spec in COMPARE_FIELDS}
         self.controls = {n: f.control for n, f in self.fields.items()}
         self.messages = {n: f.message for n, f in self.fields.items()}
         self.headline = widgets.HTML()
@@ -595,14 +560,14 @@ class CompareApp(widgets.VBox):
             "low_alarm_ml": c["alarm_volume"].value,
             "refill_at": self._refill_at,
         }
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Exception] = {}
         plans = []
         for key in ("concentration_a", "concentration_b"):
             try:
                 plans.append(plan_refill(concentration_mcg_per_ml=c[key].value, **common))
             except ValueError as error:
                 controls = {**COMPARE_CONTROLS, "concentration_mcg_per_ml": key}
-                errors[control_for(error, controls, default=key)] = str(error)
+                errors[control_for(error, controls, default=key)] = error
                 break
         for name, field in self.fields.items():
             if name in errors:
@@ -634,25 +599,7 @@ class CompareApp(widgets.VBox):
             apply_trace_data(self.figure, data)
             for annotation, label in zip(self.figure.layout.annotations, labels, strict=True):
                 annotation.text = label
-        rows = [
-            ("Concentration", *(f"{p.concentration_mcg_per_ml:g} mcg/mL" for p in self.plans)),
-            ("Daily volume", *(f"{p.daily_volume_ml:.3f} mL/day" for p in self.plans)),
-            ("Days to low alarm", *(_days(p.days_to_low_alarm) for p in self.plans)),
-            ("Low-reservoir alarm", *(moment_in_words(p.low_alarm_at) for p in self.plans)),
-            ("Empty", *(moment_in_words(p.empty_at) for p in self.plans)),
-        ]
-        head = "".join(f"<th style='padding:0 12px'>{html.escape(x)}</th>" for x in ("", *labels))
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in r)
-            + "</tr>"
-            for r in rows
-        )
-        self.headline.value = f"<table class='itb-compare'><tr>{head}</tr>{body}</table>"
-
-
-def _days(value: float | None) -> str:
-    return "never" if value is None else f"{value:.1f} days"
+        self.headline.value = compare_html(self.plans, labels)
 
 
 def _tables(pumps: Any, products: Any, facts: Any) -> tuple[Any, Any, Any]:
