@@ -32,6 +32,7 @@ DOMAIN = {
     "itb_edu.reservoir",
     "itb_edu.scheduling",
     "itb_edu.side_effects",
+    "itb_edu.visit",
 }
 WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "IPython", "ipykernel")
 PLOTTING = ("plotly",)

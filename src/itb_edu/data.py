@@ -219,6 +219,38 @@ def _category(name: str, choices: Sequence[str], required: bool = True) -> Field
 
 SOURCE_IDS = _text("source_ids")
 
+#: Values of a yes/no column.
+YES_NO: tuple[str, ...] = ("yes", "no")
+#: The steps of a refill visit (:data:`itb_edu.visit.STEPS`; a test keeps the two equal).
+VISIT_STEPS: tuple[str, ...] = (
+    "identify",
+    "check-order",
+    "interrogate",
+    "find-port",
+    "aspirate",
+    "fill",
+    "program",
+    "review",
+    "alarm-date",
+    "observe",
+    "teach",
+)
+#: When an option of a visit step is right (:data:`itb_edu.visit.CONDITIONS`).
+VISIT_CONDITIONS: tuple[str, ...] = (
+    "always",
+    "never",
+    "label-matches-order",
+    "label-differs",
+    "hard-to-palpate",
+    "easy-to-palpate",
+    "residual-explained",
+    "residual-unexplained",
+    "restart-after-break",
+    "no-restart",
+    "eri",
+    "no-eri",
+)
+
 SPECS: dict[str, TableSpec] = {
     "sources": TableSpec(
         (
@@ -380,6 +412,55 @@ SPECS: dict[str, TableSpec] = {
             _text("vignette", required=False, column_required=False),
         ),
         key="question_id",
+    ),
+    # The refill-visit practice (itb_edu.visit): scenarios, steps and the options of each step.
+    "visit_scenarios": TableSpec(
+        (
+            _text("scenario_id"),
+            _text("title"),
+            _text("patient"),
+            _text("story"),
+            _text("pump_id"),
+            _text("last_refill_at"),
+            _number("last_fill_ml", positive=True),
+            _number("last_concentration_mcg_per_ml", positive=True),
+            _number("last_daily_dose_mcg", positive=True),
+            _text("visit_at"),
+            _number("aspirated_ml"),
+            _text("order_text"),
+            _number("order_daily_dose_mcg", positive=True),
+            _number("order_concentration_mcg_per_ml", positive=True),
+            _number("new_fill_ml", positive=True),
+            _number("label_concentration_mcg_per_ml", positive=True),
+            _number("dead_space_ml"),
+            _category("hard_to_palpate", YES_NO),
+            _category("eri", YES_NO),
+            _category("restart_after_break", YES_NO),
+            _text("hazard"),
+            SOURCE_IDS,
+        ),
+        key="scenario_id",
+    ),
+    "visit_steps": TableSpec(
+        (
+            _category("step_id", VISIT_STEPS),
+            _text("title"),
+            _text("prompt"),
+            SOURCE_IDS,
+        ),
+        key="step_id",
+    ),
+    "visit_choices": TableSpec(
+        (
+            _category("step_id", VISIT_STEPS),
+            _text("choice_id"),
+            _text("text"),
+            _category("correct_when", VISIT_CONDITIONS),
+            _category("critical", YES_NO),
+            _text("feedback_right", required=False),
+            _text("feedback_wrong", required=False),
+            SOURCE_IDS,
+        ),
     ),
 }
 
@@ -665,6 +746,69 @@ def _check_quiz_rows(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
+def _check_visit_scenarios(frame: pd.DataFrame, label: str, pump_ids: set[str]) -> list[Problem]:
+    """Check that a scenario names a known pump and gives its two moments in order."""
+    from datetime import datetime
+
+    problems = []
+    for index, row in frame.iterrows():
+        line = int(index)  # frames are indexed by the file line of each record
+        if str(row["pump_id"]) not in pump_ids:
+            problems.append(
+                Problem(label, line, "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
+            )
+        moments = {}
+        for column in ("last_refill_at", "visit_at"):
+            try:
+                moments[column] = datetime.fromisoformat(str(row[column]).strip())
+            except ValueError:
+                problems.append(
+                    Problem(label, line, column, f"{row[column]!r} is not an ISO date and time")
+                )
+        if len(moments) == 2 and moments["visit_at"] <= moments["last_refill_at"]:
+            problems.append(Problem(label, line, "visit_at", "is not after last_refill_at"))
+    return problems
+
+
+def _check_visit_choices(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Check each (step_id, choice_id) once, two or more per step, feedback for each case."""
+    problems = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in frame.iterrows():
+        line = int(index)  # frames are indexed by the file line of each record
+        pair = (str(row["step_id"]), str(row["choice_id"]))
+        if pair in seen:
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "choice_id",
+                    f"{pair[1]!r} appears more than once for step {pair[0]!r} "
+                    f"(first on line {seen[pair]})",
+                )
+            )
+        else:
+            seen[pair] = line
+        when = str(row["correct_when"])
+        for column, needed in (
+            ("feedback_right", when != "never"),
+            ("feedback_wrong", when != "always"),
+        ):
+            text = row[column]
+            if needed and (text is None or not str(text).strip() or str(text) == "nan"):
+                problems.append(
+                    Problem(label, line, column, f"is empty, but the option can be {column[9:]}")
+                )
+    counts = frame["step_id"].value_counts()
+    for step_id, count in counts.items():
+        if count < 2:
+            line = int(frame.index[frame["step_id"] == step_id][0])
+            problems.append(
+                Problem(label, line, "step_id", f"step {step_id!r} has only one option")
+            )
+    return problems
+
+
 def _check_source_rows(frame: pd.DataFrame, label: str) -> list[Problem]:
     problems = []
     for line, source_id in frame["source_id"].items():
@@ -756,6 +900,11 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
         problems += _check_drug_amounts(frame, label)
     if name.startswith("quiz/"):
         problems += _check_quiz_rows(frame, label)
+    if name == "visit_scenarios":
+        pump_ids = set(_load("pumps", directory)["pump_id"])
+        problems += _check_visit_scenarios(frame, label, pump_ids)
+    if name == "visit_choices":
+        problems += _check_visit_choices(frame, label)
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
     if spec is not None:
@@ -1035,6 +1184,45 @@ def quiz(quiz_id: str, data_dir: str | Path | None = None) -> pd.DataFrame:
             f"quiz_id={quiz_id!r}: no file {path}; available: {quiz_ids(directory)}",
         )
     return load_table(f"quiz/{quiz_id}", directory)
+
+
+def visit_scenarios(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the refill-visit scenarios, ``data/visit_scenarios.csv`` (fictional patients).
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder to read from; the course's own data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario: the story, the pump (a row of ``pumps.csv``), the last refill
+        (``last_fill_ml`` [mL], ``last_concentration_mcg_per_ml`` [mcg/mL],
+        ``last_daily_dose_mcg`` [mcg/day]), today's visit, ``aspirated_ml`` [mL], the order
+        (as written and in mcg/day and mcg/mL), the label's concentration, ``dead_space_ml``
+        [mL], the yes/no facts the steps react to, the hazard trained and the sources.
+    """
+    return load_table("visit_scenarios", data_dir)
+
+
+def visit_steps(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the steps of a refill visit, ``data/visit_steps.csv``: title, prompt, sources."""
+    return load_table("visit_steps", data_dir)
+
+
+def visit_choices(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the options of the visit steps, ``data/visit_choices.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``step_id``, ``choice_id``, ``text``, ``correct_when`` (one of
+        :data:`VISIT_CONDITIONS`), ``critical`` (yes/no), ``feedback_right`` (said when the
+        option is right for the scenario), ``feedback_wrong`` (when it is wrong) and
+        ``source_ids``.
+    """
+    return load_table("visit_choices", data_dir)
 
 
 def resolve_sources(ids: Iterable[str], data_dir: str | Path | None = None) -> pd.DataFrame:
