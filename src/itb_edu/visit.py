@@ -283,11 +283,14 @@ class Consequence:
         The moments that follow, in order.
     delivered_mcg_per_day : float or None
         The dose the patient would actually get [mcg/day], where it changes.
+    source_ids : tuple of str
+        Sources of the time course and the harms named.
     """
 
     summary: str
     events: tuple[TimelineEvent, ...] = ()
     delivered_mcg_per_day: float | None = None
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -748,6 +751,12 @@ def _overdose_events(start_at: datetime, dose_mcg: float, usual_mcg_per_day: flo
             ),
         ),
         delivered_mcg_per_day=None,
+        source_ids=(
+            "gablofen-label-warnings",
+            "lioresal-us-label",
+            "lioresal-hcp-screening",
+            "nysed-2011-intrathecal-pump-memo",
+        ),
     )
 
 
@@ -761,6 +770,7 @@ def _programme_consequence(state: VisitState, programme: Programme) -> Consequen
     ordered = s.order_daily_dose_mcg
     problems: list[str] = []
     events: list[TimelineEvent] = []
+    sources: list[str] = ["itb-edu-authors"]
     fill = state.fill_volume_ml if state.fill_volume_ml is not None else s.new_fill_ml
     if not math.isclose(delivered, ordered, rel_tol=1e-9):
         ratio = delivered / ordered
@@ -788,10 +798,15 @@ def _programme_consequence(state: VisitState, programme: Programme) -> Consequen
             events.append(
                 TimelineEvent(
                     s.visit_at + timedelta(hours=4),
-                    "a dose this size above the order can show as overdose signs within hours "
-                    "(drowsiness, slow breathing, floppiness)",
+                    "by about 4 hours, when an intrathecal dose peaks, overdose signs would be "
+                    "expected (drowsiness, slow breathing, floppiness)",
                 )
             )
+            sources += [
+                "lioresal-hcp-screening",
+                "lioresal-us-label",
+                "ismp-baclofen-flex-programming-error",
+            ]
         else:
             events.append(
                 TimelineEvent(
@@ -799,6 +814,7 @@ def _programme_consequence(state: VisitState, programme: Programme) -> Consequen
                     "withdrawal can develop over 1 to 3 days on too little drug",
                 )
             )
+            sources += ["coffey-2002-withdrawal", "lioresal-us-label"]
     if s.concentration_changes and not programme.bridge_bolus:
         change = _change(state)
         if change.delay_days is not None and change.dose_during_delay_mcg_per_day is not None:
@@ -814,6 +830,11 @@ def _programme_consequence(state: VisitState, programme: Programme) -> Consequen
                     "the new drug reaches the catheter tip",
                 )
             )
+            sources += [
+                "saulino-2016-dosing",
+                "medtronic-priming-bolus-labeling",
+                "prometra-ii-ifu",
+            ]
     if not programme.new_volume_entered:
         believed = today_check(state).expected_ml
         alarm = _alarm_ml(state)
@@ -837,12 +858,14 @@ def _programme_consequence(state: VisitState, programme: Programme) -> Consequen
         )
         if stale_at is not None:
             events.append(TimelineEvent(stale_at, "a false low-reservoir alarm"))
+        sources += ["marzloff-2019-alarm-date", "medtronic-fsn-2016-overinfusion"]
     if not problems:
         return None
     return Consequence(
         summary=" ".join(problems),
         events=tuple(sorted(events, key=lambda e: e.at)),
         delivered_mcg_per_day=delivered,
+        source_ids=tuple(dict.fromkeys(sources)),
     )
 
 
@@ -880,7 +903,8 @@ def _choice_consequence(state: VisitState, rule: _ChoiceRule) -> Consequence | N
                 f"up to {s.new_fill_ml:g} mL of {_drug(state):g} mcg/mL "
                 "could go into the tissue around the pump. Absorbed from there it can cause an "
                 "overdose, and the reservoir gets less than recorded, so it can run dry early."
-            )
+            ),
+            source_ids=("medtronic-2011-pocket-fill-letter", "fda-2011-synchromed-refill-recall"),
         )
     if step_id == "check-order" and rule.choice_id == "match-go" and not s.label_matches_order:
         ratio = s.label_concentration_mcg_per_ml / s.order_concentration_mcg_per_ml
@@ -893,6 +917,7 @@ def _choice_consequence(state: VisitState, rule: _ChoiceRule) -> Consequence | N
                 f"({ratio:.3g} times the order)."
             ),
             delivered_mcg_per_day=delivered,
+            source_ids=("itb-edu-authors",),
         )
     if (
         step_id == "aspirate"
@@ -900,7 +925,10 @@ def _choice_consequence(state: VisitState, rule: _ChoiceRule) -> Consequence | N
         and today_check(state).stop_and_investigate
     ):
         check = today_check(state)
-        return Consequence(summary=f"{check.message} Refilling now would hide the cause.")
+        return Consequence(
+            summary=f"{check.message} Refilling now would hide the cause.",
+            source_ids=("medtronic-fsn-2016-overinfusion", "ecri-synchromed-overinfusion-2014"),
+        )
     return None
 
 
@@ -997,7 +1025,7 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
                 "The second nurse's independent check compares each line with the order and "
                 "finds a difference: the programme goes back for correction. "
                 + consequence.summary,
-                rule.source_ids,
+                tuple(dict.fromkeys(rule.source_ids + consequence.source_ids)),
                 consequence,
             )
             return replace(
@@ -1011,7 +1039,7 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
             False,
             consequence is not None,
             rule.feedback_wrong + (" " + consequence.summary if consequence else ""),
-            rule.source_ids,
+            tuple(dict.fromkeys(rule.source_ids + (consequence.source_ids if consequence else ()))),
             consequence,
         )
         return _stay(state, feedback), feedback
@@ -1023,7 +1051,11 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
         rule.critical and not correct,
         (rule.feedback_right if correct else rule.feedback_wrong)
         + (" " + consequence.summary if consequence else ""),
-        tuple(dict.fromkeys(rule.source_ids + step.source_ids)),
+        tuple(
+            dict.fromkeys(
+                rule.source_ids + step.source_ids + (consequence.source_ids if consequence else ())
+            )
+        ),
         consequence,
         interrogation(state) if step_id == "interrogate" and correct else (),
     )
