@@ -18,6 +18,7 @@ from itb_edu.errors import ParameterError
 from itb_edu.visit import STEPS, Action, Programme
 
 SCENARIOS = visit.load_scenarios()
+KNOWN_SOURCES = set(data.sources()["source_id"])
 
 
 def right_programme(scenario: visit.Scenario, **changes) -> Programme:
@@ -450,6 +451,7 @@ def test_any_sequence_of_offered_choices_keeps_the_state_consistent(scenario_id,
             assert state.step_index <= index
         assert feedback.message
         assert feedback.source_ids
+        assert set(feedback.source_ids) <= KNOWN_SOURCES, feedback.source_ids
     report = visit.debrief(state)
     assert 0 <= report.hazards_caught <= report.hazards_met
 
