@@ -68,3 +68,18 @@ def test_dates_show_in_words(shell):
     assert formatted(shell, datetime(2026, 4, 2, 9, 30))["text/plain"] == (
         "Thursday 2 April 2026 at 09:30"
     )
+
+
+def test_the_scenarios_table_has_no_answers():
+    html = presentation.visit_scenarios_html().html
+    assert html.count("<tr>") == 11  # header + ten scenarios
+    assert "A routine refill" in html
+    for answer_word in ("correct", "Stop:", "template", "bridge bolus must"):
+        assert answer_word not in html
+
+
+def test_the_walkthrough_shows_every_step_with_its_sources():
+    html = presentation.visit_walkthrough_html("routine").html
+    assert html.count("<tr>") == 12  # header + eleven steps
+    assert "Sunday 28 June 2026" in html
+    assert "Joint Commission" in html  # a full citation, not only an id

@@ -493,3 +493,24 @@ def test_a_scenario_with_an_unknown_pump_or_moment_is_reported(tmp_path):
     message = str(caught.value)
     assert "data/visit_scenarios.csv, line 2, column 'pump_id': 'synchromed-iii'" in message
     assert "line 2, column 'last_refill_at': '5 Jan 2026' is not an ISO date" in message
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_the_engine_answer_key_agrees_with_the_tests_oracle(scenario_id):
+    # Both answers must be accepted as right (a step can have more than one right option).
+    state = visit.start(scenario_id)
+    while not state.finished:
+        _, ours = visit.act(state, right_action(state))
+        state, engines = visit.act(state, visit.right_action(state))
+        assert ours.correct and engines.correct, engines.step_id
+
+
+def test_the_walkthrough_is_the_visit_worked_right():
+    steps = visit.walkthrough("units")
+    assert [s.title[:2] for s in steps] == [f"{n}." if n < 10 else str(n) for n in range(1, 12)]
+    program = steps[6]
+    assert program.action == ("Program 300 mcg/day at 500 mcg/mL; enter the new reservoir volume.")
+    assert steps[8].action == "Sunday 5 April 2026"
+    stopped = visit.walkthrough("residual-high")
+    assert stopped[-1].title.startswith("5.")
+    assert "Stop" in stopped[-1].action

@@ -48,6 +48,8 @@ __all__ = [
     "show_table",
     "stable_id",
     "table_html",
+    "visit_scenarios_html",
+    "visit_walkthrough_html",
 ]
 
 #: Styles of the course tables (high contrast, left-aligned, readable on a projector).
@@ -586,3 +588,61 @@ def faq_html(
             "</div></details>"
         )
     return HTMLBlock(FAQ_CSS + "<div class='itb-faq'>" + "".join(items) + "</div>")
+
+
+# --------------------------------------------------------------------------------------------
+# The refill visit: scenarios to work, and one worked walk-through
+# --------------------------------------------------------------------------------------------
+def visit_scenarios_html(data_dir: Any = None) -> HTMLBlock:
+    """Return the refill-visit scenarios as a table: title, the fictional patient, the story.
+
+    No answers: this is what a learner reads before choosing a scenario in the app, and what a
+    stored notebook shows before it is run.
+    """
+    from .visit import load_scenarios
+
+    frame_rows = "".join(
+        "<tr>"
+        f"<td>{html.escape(s.title)}</td>"
+        f"<td>{html.escape(s.patient)}</td>"
+        f"<td>{html.escape(s.story)}</td>"
+        "</tr>"
+        for s in load_scenarios(data_dir).values()
+    )
+    return HTMLBlock(
+        TABLE_CSS + '<table class="itb-table"><caption>Refill visits to practise (fictional '
+        "patients)</caption><thead><tr><th>Scenario</th><th>Patient</th><th>What you know "
+        f"at the start</th></tr></thead><tbody>{frame_rows}</tbody></table>"
+    )
+
+
+def visit_walkthrough_html(scenario_id: str, data_dir: Any = None) -> HTMLBlock:
+    """Return one scenario worked right, step by step, with the engine's feedback and sources.
+
+    For the educator and the printed handout: it shows the answers.
+    """
+    from . import data
+    from .visit import load_scenarios, walkthrough
+
+    scenario = load_scenarios(data_dir)[scenario_id]
+    table = data.sources(data_dir)
+    citations = dict(zip(table["source_id"], table["citation"], strict=True))
+    body = "".join(
+        "<tr>"
+        f"<td>{html.escape(step.title)}</td>"
+        f"<td>{html.escape(step.action)}</td>"
+        f"<td>{html.escape(step.feedback)}</td>"
+        "<td>"
+        + "; ".join(
+            f"{html.escape(citations.get(i, i))} <code>[{html.escape(i)}]</code>"
+            for i in step.source_ids
+        )
+        + "</td></tr>"
+        for step in walkthrough(scenario, data_dir)
+    )
+    caption = f"Worked walk-through: {scenario.title} ({scenario.patient})"
+    return HTMLBlock(
+        TABLE_CSS + f'<table class="itb-table"><caption>{html.escape(caption)}</caption>'
+        "<thead><tr><th>Step</th><th>What to do</th><th>Why</th><th>Sources</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )

@@ -56,13 +56,16 @@ __all__ = [
     "StepView",
     "TimelineEvent",
     "VisitState",
+    "WalkthroughStep",
     "act",
     "alarm_card",
     "debrief",
     "load_scenarios",
+    "right_action",
     "start",
     "trap_steps",
     "view",
+    "walkthrough",
 ]
 
 #: The steps of every visit, in order.
@@ -1336,3 +1339,87 @@ def debrief(state: VisitState) -> Debrief:
         hazards_met=met,
         card=alarm_card(state),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The worked walk-through (for the educator and the printed handout)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WalkthroughStep:
+    """One step of a scenario worked right: what to do, what the engine says, the sources."""
+
+    title: str
+    action: str
+    feedback: str
+    source_ids: tuple[str, ...]
+
+
+def right_action(state: VisitState) -> Action:
+    """Return the right action at the current step, decided by the engine's own rules.
+
+    Used for the worked walk-through and by the apps' tests; never shown to a learner before
+    they act.
+    """
+    s = state.scenario
+    step_id = state.step_id
+    if step_id is None:
+        raise parameter_error("state", state.outcome, "the visit is over: see the debrief")
+    if step_id == "fill":
+        return Action(fill_volume_ml=s.new_fill_ml)
+    if step_id == "program":
+        return Action(
+            programme=Programme(
+                dose=s.order_daily_dose_mcg,
+                unit="mcg/day",
+                concentration_mcg_per_ml=s.order_concentration_mcg_per_ml,
+                bridge_bolus=s.concentration_changes,
+                new_volume_entered=True,
+            )
+        )
+    if step_id == "alarm-date":
+        return Action("alarm")
+    for rule in state._steps[step_id].choices:
+        if _condition(state, rule.correct_when):
+            return Action(rule.choice_id)
+    raise parameter_error("state", step_id, f"no option of step {step_id!r} is right here")
+
+
+def _action_words(state: VisitState, action: Action) -> str:
+    if action.fill_volume_ml is not None:
+        return f"Fill {action.fill_volume_ml:g} mL through the central port."
+    if action.programme is not None:
+        p = action.programme
+        extra = "; program a bridge bolus" if p.bridge_bolus else ""
+        return (
+            f"Program {p.dose:g} {p.unit} at {p.concentration_mcg_per_ml:g} mcg/mL{extra}; "
+            "enter the new reservoir volume."
+        )
+    view_now = view(state)
+    texts = {c.choice_id: c.text for c in view_now.choices}
+    return texts.get(action.choice_id, action.choice_id)
+
+
+def walkthrough(scenario: Scenario | str, data_dir: Any = None) -> tuple[WalkthroughStep, ...]:
+    """Work a scenario right, step by step, with the engine's own answers and feedback.
+
+    Parameters
+    ----------
+    scenario : Scenario or str
+        The scenario or its id.
+    data_dir : str or pathlib.Path, optional
+        Folder to read from.
+
+    Returns
+    -------
+    tuple of WalkthroughStep
+        Every step until the visit ends (completed, or stopped at the aspirate).
+    """
+    state = start(scenario, data_dir)
+    steps = []
+    while not state.finished:
+        action = right_action(state)
+        title = state._steps[str(state.step_id)].title
+        words = _action_words(state, action)
+        state, feedback = act(state, action)
+        steps.append(WalkthroughStep(title, words, feedback.message, feedback.source_ids))
+    return tuple(steps)
