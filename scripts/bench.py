@@ -150,6 +150,48 @@ def bench_compare_callback() -> list[Row]:
     return [Row("compare: control change -> two panels + table", ms, "ms", "(info)", True)]
 
 
+def bench_visit_callback() -> list[Row]:
+    from itb_edu.apps.visit import visit_app
+    from itb_edu.visit import right_action
+
+    app = visit_app()
+    answers = iter(["name-only", "room"] * 10**6)
+
+    def check() -> None:
+        # A wrong answer checked: the engine's feedback, in words, with its sources.
+        app.choices.value = next(answers)
+        app.check_button.click()
+
+    check_ms = _median_ms(check, repeat=200)
+    while app.state.step_id != "find-port":
+        app.choices.value = right_action(app.state).choice_id
+        app.check_button.click()
+        app.next_button.click()
+    ports = iter(["catheter-access-port", "central-port"] * 10**6)
+
+    def choose_port() -> None:
+        # A port chosen in the list: the pump picture re-styled in place, one batch update.
+        app.choices.value = next(ports)
+
+    port_ms = _median_ms(choose_port, repeat=200)
+    return [
+        Row(
+            "visit app: control change to redrawn feedback (app callback)",
+            check_ms,
+            "ms",
+            "< 20 ms",
+            check_ms < 20,
+        ),
+        Row(
+            "visit app: port chosen -> picture re-styled (app callback)",
+            port_ms,
+            "ms",
+            "< 20 ms",
+            port_ms < 20,
+        ),
+    ]
+
+
 def bench_import() -> list[Row]:
     code = (
         "import sys, time\n"
@@ -193,6 +235,7 @@ BENCHMARKS: list[Callable[[], list[Row]]] = [
     bench_plan_refill,
     bench_simulator_callback,
     bench_compare_callback,
+    bench_visit_callback,
     bench_browser,
 ]
 

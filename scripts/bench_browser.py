@@ -5,6 +5,9 @@
 - JupyterLab: page open to interactive simulator (notebook opened, all cells run, plot drawn).
 - Control change to redrawn plot in the browser (Voilà): from the key press that commits a new
   dose to the plot's data changing on the page.
+- Refill-visit practice (Voilà, notebook 04): from the click on *Check* to the engine's feedback
+  drawn on the page, and from choosing a port in the list to the pump picture redrawn with
+  that port emphasised.
 
 Each is a median over several runs. Servers listen on 127.0.0.1 with a token and are ended by
 their PIDs.
@@ -21,11 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from itb_edu.figures.anatomy import HIGHLIGHT_COLOR  # noqa: E402
 from tests.browser.test_lab_notebooks import run_all_and_wait  # noqa: E402
 from tests.browser.test_voila_app import PLOT_END, control  # noqa: E402
 from tests.support import browser, servers  # noqa: E402
 
 NOTEBOOK = "02_reservoir_simulator.ipynb"
+VISIT_NOTEBOOK = "04_refill_visit.ipynb"
 DRAWN = f"() => ({PLOT_END})() !== null && !!document.querySelector('.itb-simulator-headline')"
 
 
@@ -60,6 +65,82 @@ def voila_open_times(pw, executable: str, runs: int) -> tuple[list[float], list[
         finally:
             server.stop()
     return opens, changes
+
+
+FEEDBACK_SHOWS = """(words) => {
+    const box = document.querySelector('.itb-visit .itb-visit-feedback');
+    return !!box && box.innerText.includes(words);
+}"""
+#: Note the moment of the learner's next click or change inside the practice (page clock).
+MARK_NEXT_INPUT = """() => {
+    window.__itbInputAt = null;
+    const app = document.querySelector('.itb-visit');
+    const mark = () => {
+        if (window.__itbInputAt === null) { window.__itbInputAt = performance.now(); }
+    };
+    app.addEventListener('click', mark, {capture: true, once: true});
+    app.addEventListener('change', mark, {capture: true, once: true});
+}"""
+#: Milliseconds from that input to now (called once the page shows the result).
+SINCE_INPUT = "() => performance.now() - window.__itbInputAt"
+#: Outline colour of a part of the pump picture, as drawn.
+PART_OUTLINE = """(part) => {
+    const gd = document.querySelector('.itb-visit .js-plotly-plot');
+    if (!gd || !gd.data) { return null; }
+    const trace = gd.data.find(t => t.meta === part);
+    return trace && trace.line ? trace.line.color : null;
+}"""
+
+
+def visit_change_times(pw, executable: str, runs: int) -> tuple[list[float], list[float]]:
+    """Return (Check to feedback drawn [ms], port chosen to picture redrawn [ms]) in Voilà."""
+    visit = ".itb-visit"
+    with tempfile.TemporaryDirectory() as tmp:
+        server = servers.start_voila(Path(tmp))
+        try:
+            chromium = browser.launch(pw, executable)
+            feedbacks, pictures = [], []
+            for _ in range(runs):
+                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(server.url(f"voila/render/{VISIT_NOTEBOOK}"), timeout=180_000)
+                page.locator(f"{visit} .itb-visit-choices input[type=radio]").first.wait_for(
+                    timeout=180_000
+                )
+                check = page.locator(visit).get_by_role("button", name="Check")
+                # Step 1: two wrong answers in turn, each checked: the feedback names the answer.
+                for words in ("Greet the patient by name", "Check the room or bay number") * 4:
+                    page.locator(f"{visit} .itb-visit-choices label", has_text=words).click()
+                    page.evaluate(MARK_NEXT_INPUT)
+                    check.click()
+                    page.wait_for_function(FEEDBACK_SHOWS, arg=words, polling="raf")
+                    feedbacks.append(page.evaluate(SINCE_INPUT))
+                # On to the port step (the engine's right answers), then choose ports in the list.
+                for words in ("full name and date of birth", "all agree", "Interrogate the pump"):
+                    page.locator(f"{visit} .itb-visit-choices label", has_text=words).click()
+                    check.click()
+                    page.wait_for_function(FEEDBACK_SHOWS, arg="Right.", polling="raf")
+                    page.locator(visit).get_by_role("button", name="Next step").click()
+                page.wait_for_function(
+                    f"() => ({PART_OUTLINE})('refill_port') !== null", timeout=60_000
+                )
+                ports = (
+                    ("The smaller port near the edge", "catheter_access_port"),
+                    ("in the middle of the pump", "refill_port"),
+                ) * 4
+                for words, part in ports:
+                    page.evaluate(MARK_NEXT_INPUT)
+                    page.locator(f"{visit} .itb-visit-choices label", has_text=words).click()
+                    page.wait_for_function(
+                        f"() => ({PART_OUTLINE})('{part}') === '{HIGHLIGHT_COLOR}'",
+                        polling="raf",
+                        timeout=30_000,
+                    )
+                    pictures.append(page.evaluate(SINCE_INPUT))
+                page.close()
+            chromium.close()
+        finally:
+            server.stop()
+    return feedbacks, pictures
 
 
 def lab_open_times(pw, executable: str, runs: int) -> list[float]:
@@ -107,6 +188,7 @@ def bench_browser(runs: int = 5):
         ]
     with sync_playwright() as pw:
         opens, changes = voila_open_times(pw, executable, runs)
+        feedbacks, pictures = visit_change_times(pw, executable, max(2, runs // 2))
         lab = lab_open_times(pw, executable, runs)
     voila_open = statistics.median(opens)
     change = statistics.median(changes)
@@ -127,6 +209,22 @@ def bench_browser(runs: int = 5):
             "< 100 ms",
             change < 100,
             f"median of {len(changes)}; max {max(changes):.0f} ms",
+        ),
+        Row(
+            "visit app: control change to redrawn feedback (Check to feedback)",
+            statistics.median(feedbacks),
+            "ms",
+            "< 100 ms",
+            statistics.median(feedbacks) < 100,
+            f"median of {len(feedbacks)}; max {max(feedbacks):.0f} ms",
+        ),
+        Row(
+            "visit app: port chosen to pump picture redrawn",
+            statistics.median(pictures),
+            "ms",
+            "< 100 ms",
+            statistics.median(pictures) < 100,
+            f"median of {len(pictures)}; max {max(pictures):.0f} ms",
         ),
         Row(
             "JupyterLab: open, run all, simulator drawn",

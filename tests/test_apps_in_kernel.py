@@ -27,6 +27,25 @@ APPS = {
         "from itb_edu.apps import quiz\napp = quiz.quiz_app('03_side_effects_and_safety')"
     ),
     "side_effects": "from itb_edu.apps import side_effects\napp = side_effects.side_effects_app()",
+    "visit": "from itb_edu.apps import visit\napp = visit.visit_app()",
+    # The refill visit at its port step: the pump picture is drawn, every answer highlights
+    # its port and a click on the picture (as the browser sends it) selects an answer.
+    "visit_port": (
+        "from itb_edu.apps import visit\n"
+        "from itb_edu.visit import right_action\n"
+        "app = visit.visit_app()\n"
+        "while app.state.step_id != 'find-port':\n"
+        "    app.choices.value = right_action(app.state).choice_id\n"
+        "    app.check_button.click()\n"
+        "    app.next_button.click()\n"
+        "for _, choice in app.choices.options:\n"
+        "    app.choices.value = choice\n"
+        "port = [i for i, t in enumerate(app.figure.data) if t.meta == 'catheter_access_port']\n"
+        "app.figure._js2py_pointsCallback = {'event_type': 'plotly_click', 'points': {\n"
+        "    'trace_indexes': port, 'point_indexes': [None], 'xs': [0], 'ys': [0]}}\n"
+        "assert app.choices.value == 'catheter-access-port'\n"
+        "app.check_button.click()"
+    ),
 }
 
 

@@ -160,9 +160,9 @@ def test_the_view_never_carries_the_answer_key():
     shown = visit.view(state)
     assert not hasattr(shown, "correct_when")
     for choice in shown.choices:
-        assert set(vars(choice)) == {"choice_id", "text"}
+        assert set(vars(choice)) == {"choice_id", "text", "part_id"}
     assert shown.number == 1
-    assert shown.title.startswith("1.")
+    assert shown.title == "Confirm the patient"
 
 
 # ------------------------------------------------------------------------ wrong paths
@@ -184,7 +184,7 @@ def test_a_wrong_strength_drawn_up_doubles_the_dose():
     assert after.step_id == "check-order"
     assert feedback.consequence is not None
     assert feedback.consequence.delivered_mcg_per_day == pytest.approx(500)
-    assert "500 mcg/day instead of 250 (2 times the order)" in feedback.message
+    assert "500 mcg/day instead of 250 (2 times the order)" in feedback.consequence.summary
     _, adjust = visit.act(state, Action("adjust-dose"))
     assert adjust.critical
     assert not adjust.correct
@@ -216,7 +216,9 @@ def test_the_catheter_access_port_is_a_massive_overdose():
     assert not feedback.correct
     assert after.step_id == "find-port"
     assert feedback.consequence is not None
-    assert "40,000 mcg would reach the spinal fluid at once: 100 days" in feedback.message
+    assert (
+        "40,000 mcg would reach the spinal fluid at once: 100 days" in feedback.consequence.summary
+    )
     assert [e.at for e in feedback.consequence.events] == [
         datetime(2026, 3, 30, 9, 0),
         datetime(2026, 3, 30, 9, 30),
@@ -255,7 +257,7 @@ def test_an_unexplained_residual_means_stop(scenario_id, gap, finding):
     after, feedback = visit.act(state, Action("continue"))
     assert not feedback.correct
     assert after.step_id == "aspirate"
-    assert "Refilling now would hide the cause" in feedback.message
+    assert "Refilling now would hide the cause" in feedback.consequence.summary
     stopped, right = visit.act(state, Action("stop"))
     assert right.correct
     assert stopped.outcome == "stopped and escalated"
@@ -302,8 +304,8 @@ def test_a_dose_programmed_per_hour_is_24_times_the_order():
     assert "second nurse" in caught.message
     assert caught.consequence is not None
     assert caught.consequence.delivered_mcg_per_day == pytest.approx(9600)
-    assert "(24 times the order): overdose risk" in caught.message
-    assert "Friday 3 April 2026 at 03:00" in caught.message
+    assert "(24 times the order): overdose risk" in caught.consequence.summary
+    assert "Friday 3 April 2026 at 03:00" in caught.consequence.summary
     _, sent = visit.act(state, Action("send-now"))
     assert sent.critical
     assert not sent.correct
@@ -316,7 +318,7 @@ def test_an_order_per_hour_typed_as_per_day_is_a_24th_of_the_dose():
     _, caught = visit.act(state, Action("send-after-check"))
     assert caught.consequence is not None
     assert caught.consequence.delivered_mcg_per_day == pytest.approx(12.5)
-    assert "underdose and withdrawal risk" in caught.message
+    assert "underdose and withdrawal risk" in caught.consequence.summary
     # Entered per hour, the same order is right.
     state = walk("units", until="program")
     state, _ = visit.act(
@@ -335,7 +337,7 @@ def test_a_missing_bridge_bolus_leaves_old_drug_in_the_line():
     )
     _, caught = visit.act(state, Action("send-after-check"))
     assert caught.consequence is not None
-    assert "37.5 mcg/day instead of 150 for about 83 hours" in caught.message
+    assert "37.5 mcg/day instead of 150 for about 83 hours" in caught.consequence.summary
 
 
 def test_a_forgotten_new_volume_gives_a_false_alarm_date():
@@ -347,8 +349,8 @@ def test_a_forgotten_new_volume_gives_a_false_alarm_date():
     )
     _, caught = visit.act(state, Action("send-after-check"))
     assert caught.consequence is not None
-    assert "counts from the 11.25 mL" in caught.message
-    assert "Wednesday 15 April 2026 at 16:00" in caught.message
+    assert "counts from the 11.25 mL" in caught.consequence.summary
+    assert "Wednesday 15 April 2026 at 16:00" in caught.consequence.summary
 
 
 def test_a_programme_in_the_wrong_concentration_changes_the_dose():
@@ -458,7 +460,15 @@ def test_any_sequence_of_offered_choices_keeps_the_state_consistent(scenario_id,
 
 # ------------------------------------------------------------------ data validation
 def copy_data(tmp_path):
-    for name in ("sources", "pumps", "facts", "visit_steps", "visit_choices", "visit_scenarios"):
+    for name in (
+        "sources",
+        "pumps",
+        "facts",
+        "system_parts",
+        "visit_steps",
+        "visit_choices",
+        "visit_scenarios",
+    ):
         shutil.copy(data.course_data_dir() / f"{name}.csv", tmp_path / f"{name}.csv")
     return tmp_path
 
@@ -502,15 +512,37 @@ def test_the_engine_answer_key_agrees_with_the_tests_oracle(scenario_id):
     while not state.finished:
         _, ours = visit.act(state, right_action(state))
         state, engines = visit.act(state, visit.right_action(state))
-        assert ours.correct and engines.correct, engines.step_id
+        assert ours.correct, ours.step_id
+        assert engines.correct, engines.step_id
 
 
 def test_the_walkthrough_is_the_visit_worked_right():
     steps = visit.walkthrough("units")
-    assert [s.title[:2] for s in steps] == [f"{n}." if n < 10 else str(n) for n in range(1, 12)]
+    assert [s.title.split(". ")[0] for s in steps] == [str(n) for n in range(1, 12)]
     program = steps[6]
     assert program.action == ("Program 300 mcg/day at 500 mcg/mL; enter the new reservoir volume.")
     assert steps[8].action == "Sunday 5 April 2026"
     stopped = visit.walkthrough("residual-high")
     assert stopped[-1].title.startswith("5.")
     assert "Stop" in stopped[-1].action
+
+
+def test_a_choice_may_stand_for_a_part_of_the_pump_picture(tmp_path):
+    shown = visit.view(walk("routine", until="find-port"))
+    parts = {c.choice_id: c.part_id for c in shown.choices}
+    assert parts["catheter-access-port"] == "catheter_access_port"
+    assert parts["central-port"] == "refill_port"
+    assert parts["template"] == ""
+    folder = copy_data(tmp_path)
+    path = folder / "visit_choices.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",catheter_access_port,", ",side_door,", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match="'side_door' is not a part of the pump figure"):
+        data.visit_choices(folder)
+
+
+def test_alarm_date_options_are_in_date_order():
+    shown = visit.view(walk("routine", until="alarm-date"))
+    assert [c.choice_id for c in shown.choices] == ["old-alarm", "alarm", "three-months", "empty"]

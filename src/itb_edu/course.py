@@ -56,4 +56,13 @@ COURSE: tuple[Module, ...] = (
         45,
         "Every nurse caring for a patient with a pump, on the ward or in the emergency room.",
     ),
+    Module(
+        "04_refill_visit.ipynb",
+        "The refill visit, step by step",
+        "Practise the refill visit and the programming on ten fictional patients, step by "
+        "step: the wrong port, pocket fill, an unexplained residual, a dose per hour, the "
+        "bridge bolus and the new volume; the debrief and the patient's alarm-date card.",
+        60,
+        "Nurses who assist at or carry out refills; educators running a practice session.",
+    ),
 )

@@ -459,6 +459,7 @@ SPECS: dict[str, TableSpec] = {
             _category("critical", YES_NO),
             _text("feedback_right", required=False),
             _text("feedback_wrong", required=False),
+            _text("part_id", required=False),
             SOURCE_IDS,
         ),
     ),
@@ -905,6 +906,16 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
         problems += _check_visit_scenarios(frame, label, pump_ids)
     if name == "visit_choices":
         problems += _check_visit_choices(frame, label)
+        pump_parts = set(
+            _load("system_parts", directory).query("figure == 'pump'")["part_id"].astype(str)
+        )
+        for line, part in frame["part_id"].items():
+            if not _is_missing(part) and str(part) not in pump_parts:
+                problems.append(
+                    Problem(
+                        label, int(line), "part_id", f"{part!r} is not a part of the pump figure"
+                    )
+                )
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
     if spec is not None:

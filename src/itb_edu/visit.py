@@ -163,10 +163,19 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a step, as the learner sees it."""
+    """One option of a step, as the learner sees it.
+
+    Attributes
+    ----------
+    choice_id, text : str
+        Key and words.
+    part_id : str
+        The part of the pump picture that stands for this option (``""`` if none).
+    """
 
     choice_id: str
     text: str
+    part_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,7 @@ class _ChoiceRule:
     feedback_right: str
     feedback_wrong: str
     source_ids: tuple[str, ...]
+    part_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -309,9 +319,9 @@ class Feedback:
     critical : bool
         A wrong action that could kill or seriously harm the patient.
     message : str
-        Why, in plain words.
+        Why, in plain words (what the action would do to the patient is in ``consequence``).
     source_ids : tuple of str
-        Sources of the message.
+        Sources of the message and of the consequence.
     consequence : Consequence or None
         What a wrong action would do to the patient (None when right).
     readout : tuple of (str, str)
@@ -452,6 +462,7 @@ def _load_steps(data_dir: Any = None) -> dict[str, _Step]:
                 critical=_flag(row["critical"]),
                 feedback_right=_text(row["feedback_right"]),
                 feedback_wrong=_text(row["feedback_wrong"]),
+                part_id=_text(row.get("part_id")),
                 source_ids=_ids(row["source_ids"]),
             )
         )
@@ -670,7 +681,7 @@ def view(state: VisitState) -> StepView:
     interrogated = any(f.step_id == "interrogate" and f.correct for f in state.history)
     if interrogated and step_id in ("teach", "program"):
         facts = (*facts, *(row for row in interrogation(state) if row[0] == "Battery"))
-    choices = tuple(Choice(c.choice_id, c.text) for c in step.choices)
+    choices = tuple(Choice(c.choice_id, c.text, c.part_id) for c in step.choices)
     if step_id == "alarm-date":
         choices = _alarm_date_choices(state)
     return StepView(
@@ -951,11 +962,11 @@ def _alarm_date_choices(state: VisitState) -> tuple[Choice, ...]:
     options.append(("three-months", (state.scenario.visit_at + timedelta(days=91)).date()))
     seen: set[date] = set()
     unique = []
-    for key, day in options:
+    for key, day in sorted(options, key=lambda option: option[1]):
         if day not in seen:
             seen.add(day)
             unique.append(Choice(key, _day(day)))
-    return tuple(sorted(unique, key=lambda c: c.text))
+    return tuple(unique)
 
 
 def _advance(state: VisitState, feedback: Feedback, **changes: Any) -> VisitState:
@@ -1026,8 +1037,7 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
                 False,
                 False,
                 "The second nurse's independent check compares each line with the order and "
-                "finds a difference: the programme goes back for correction. "
-                + consequence.summary,
+                "finds a difference: the programme goes back for correction.",
                 tuple(dict.fromkeys(rule.source_ids + consequence.source_ids)),
                 consequence,
             )
@@ -1041,7 +1051,7 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
             rule.choice_id,
             False,
             consequence is not None,
-            rule.feedback_wrong + (" " + consequence.summary if consequence else ""),
+            rule.feedback_wrong,
             tuple(dict.fromkeys(rule.source_ids + (consequence.source_ids if consequence else ()))),
             consequence,
         )
@@ -1052,8 +1062,7 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
         rule.choice_id,
         correct,
         rule.critical and not correct,
-        (rule.feedback_right if correct else rule.feedback_wrong)
-        + (" " + consequence.summary if consequence else ""),
+        rule.feedback_right if correct else rule.feedback_wrong,
         tuple(
             dict.fromkeys(
                 rule.source_ids + step.source_ids + (consequence.source_ids if consequence else ())
@@ -1092,7 +1101,7 @@ def _act_fill(state: VisitState, step: _Step, action: Action) -> tuple[VisitStat
         raise parameter_error(
             "fill_volume_ml",
             action.fill_volume_ml,
-            f"fill_volume_ml ({volume:g}) is more than the {reservoir:g} mL reservoir: never "
+            f"fill_volume_ml ({volume:g} mL) is more than the {reservoir:g} mL reservoir: never "
             "overfill a reservoir",
         )
     ordered = state.scenario.new_fill_ml
@@ -1415,11 +1424,15 @@ def walkthrough(scenario: Scenario | str, data_dir: Any = None) -> tuple[Walkthr
         Every step until the visit ends (completed, or stopped at the aspirate).
     """
     state = start(scenario, data_dir)
-    steps = []
+    steps: list[WalkthroughStep] = []
     while not state.finished:
         action = right_action(state)
         title = state._steps[str(state.step_id)].title
         words = _action_words(state, action)
         state, feedback = act(state, action)
-        steps.append(WalkthroughStep(title, words, feedback.message, feedback.source_ids))
+        steps.append(
+            WalkthroughStep(
+                f"{len(steps) + 1}. {title}", words, feedback.message, feedback.source_ids
+            )
+        )
     return tuple(steps)

@@ -9,16 +9,15 @@ For education only: not for programming, refilling or managing a real pump.
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import html
-from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 import ipywidgets as widgets
 
 from itb_edu import DISCLAIMER
+from itb_edu.apps import controls
+from itb_edu.apps.controls import ERROR_STYLE, Field, FieldSpec, download_link
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.reservoir import (
     apply_trace_data,
@@ -72,7 +71,6 @@ _LABELS = {
     "refill_at": "refill date",
     "rate_mcg_per_day": "rate (mcg/day)",
 }
-_ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
 
 
 #: How the learner calls one item of a list parameter.
@@ -121,101 +119,13 @@ def control_for(error: Exception, controls: dict[str, str], default: str = "fill
 
 
 def learner_message(problem: str | Exception) -> str:
-    """Words for a message beside a control: the app's own text, or an engine error.
-
-    An engine error names its parameter in code (``fill_volume_ml``, ``boluses[0]``); its
-    ``.parameter`` and ``.index`` say which, so the names are replaced by the labels the learner
-    sees (``fill volume``, ``bolus 1``). The wording itself is never interpreted.
-
-    Parameters
-    ----------
-    problem : str or Exception
-        A message written by the app, or an :class:`itb_edu.errors.ParameterError`.
-
-    Returns
-    -------
-    str
-        Plain words.
-    """
-    text = str(problem)
-    parameter = getattr(problem, "parameter", None)
-    index = getattr(problem, "index", None)
-    if parameter in _ITEM_WORDS and index is not None:
-        text = text.replace(f"{parameter}[{index}]", f"{_ITEM_WORDS[parameter]} {index + 1}")
-    for name, label in _LABELS.items():
-        text = text.replace(name, label)
-    return text
-
-
-def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
-    """HTML link that downloads ``content`` from a data URL (works in JupyterLab and Voilà).
-
-    Parameters
-    ----------
-    content : bytes
-        File content.
-    filename : str
-        Suggested file name.
-    mime : str
-        MIME type, for example ``"text/calendar"``.
-    label : str
-        Link text.
-
-    Returns
-    -------
-    str
-        ``<a download="..." href="data:<mime>;base64,...">label</a>``.
-    """
-    payload = base64.b64encode(content).decode("ascii")
-    return (
-        f'<a download="{html.escape(filename, quote=True)}" '
-        f'href="data:{mime};base64,{payload}" target="_blank">{html.escape(label)}</a>'
-    )
+    """Words for a message beside a simulator control (see :func:`controls.learner_message`)."""
+    return controls.learner_message(problem, _LABELS, _ITEM_WORDS)
 
 
 def _concentrations(products: Any) -> list[float]:
     refill = products[products["use"] == "refill"]
     return sorted({float(c) for c in refill["concentration_mcg_per_ml"]})
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One control of an app, declared: its name, widget class, label and settings.
-
-    Attributes
-    ----------
-    name : str
-        Key in the app's ``controls``, ``messages`` and ``fields``.
-    widget : type
-        The ipywidgets class.
-    label : str
-        The description shown beside the control (units in brackets).
-    settings : dict
-        Fixed keyword arguments (``value``, ``min``, ``placeholder`` ...); values that depend
-        on the data (options, dates) are passed to :meth:`build`.
-    height : str or None
-        CSS height for text areas.
-    width : str or None
-        CSS width; None for the widget's own.
-    """
-
-    name: str
-    widget: type
-    label: str
-    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
-    height: str | None = None
-    width: str | None = "360px"
-
-    def build(self, live: dict[str, Any]) -> widgets.Widget:
-        """Create the control, with ``live`` settings (options, values from the data)."""
-        size = {"width": self.width, "height": self.height}
-        layout = widgets.Layout(**{key: value for key, value in size.items() if value})
-        return self.widget(
-            description=self.label,
-            style={"description_width": "150px"},
-            layout=layout,
-            **{**self.settings, **live},
-        )
 
 
 #: The simulator's controls, in screen order.
@@ -266,23 +176,6 @@ COMPARE_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
-class _Field:
-    """A control with a message line beside it."""
-
-    def __init__(self, control: widgets.Widget) -> None:
-        self.control = control
-        self.message = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 8px"))
-        self.message.add_class("itb-control-message")
-        self.box = widgets.HBox([control, self.message])
-
-    def error(self, problem: str | Exception) -> None:
-        text = html.escape(learner_message(problem))
-        self.message.value = f"<span style='{_ERROR_STYLE}'>⚠ {text}</span>"
-
-    def clear(self) -> None:
-        self.message.value = ""
-
-
 class SimulatorApp(widgets.VBox):
     """The reservoir simulator widget returned by :func:`simulator_app`.
 
@@ -320,8 +213,8 @@ class SimulatorApp(widgets.VBox):
             "refill_date": {"value": refill_at.date()},
             "refill_time": {"value": f"{refill_at:%H:%M}"},
         }
-        self.fields: dict[str, _Field] = {
-            spec.name: _Field(spec.build(live.get(spec.name, {}))) for spec in SIMULATOR_FIELDS
+        self.fields: dict[str, Field] = {
+            spec.name: Field(spec.build(live.get(spec.name, {}))) for spec in SIMULATOR_FIELDS
         }
         self.controls = {name: f.control for name, f in self.fields.items()}
         self.messages = {name: f.message for name, f in self.fields.items()}
@@ -447,12 +340,12 @@ class SimulatorApp(widgets.VBox):
                 errors[control_for(error, SIMULATOR_CONTROLS)] = error
         for name, field in self.fields.items():
             if name in errors:
-                field.error(errors[name])
+                field.error(learner_message(errors[name]))
             elif name != "pump":
                 field.clear()
         if plan is None:
             self.status.value = (
-                f"<div style='{_ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
+                f"<div style='{ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
                 "result is still shown below.</div>"
             )
             return
@@ -521,7 +414,7 @@ class CompareApp(widgets.VBox):
             "fill_volume": {"value": fill_volume_ml},
             "alarm_volume": {"value": low_alarm_ml},
         }
-        self.fields = {spec.name: _Field(spec.build(live[spec.name])) for spec in COMPARE_FIELDS}
+        self.fields = {spec.name: Field(spec.build(live[spec.name])) for spec in COMPARE_FIELDS}
         self.controls = {n: f.control for n, f in self.fields.items()}
         self.messages = {n: f.message for n, f in self.fields.items()}
         self.headline = widgets.HTML()
@@ -571,7 +464,7 @@ class CompareApp(widgets.VBox):
                 break
         for name, field in self.fields.items():
             if name in errors:
-                field.error(errors[name])
+                field.error(learner_message(errors[name]))
             else:
                 field.clear()
         if errors:
@@ -583,7 +476,7 @@ class CompareApp(widgets.VBox):
         plans = self._plans()
         if plans is None:
             self.status.value = (
-                f"<div style='{_ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
+                f"<div style='{ERROR_STYLE}'>Fix the value marked ⚠ above; the last valid "
                 "result is still shown below.</div>"
             )
             return
