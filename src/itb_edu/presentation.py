@@ -27,10 +27,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
 
     from .reservoir import ConcentrationChange, RefillPlan, ResidualCheck
+    from .visit import Debrief, Feedback
 
 __all__ = [
     "FAQ_CSS",
     "TABLE_CSS",
+    "VISIT_CSS",
     "HTMLBlock",
     "compare_html",
     "concentration_change_html",
@@ -48,6 +50,8 @@ __all__ = [
     "show_table",
     "stable_id",
     "table_html",
+    "visit_debrief_html",
+    "visit_feedback_html",
     "visit_scenarios_html",
     "visit_walkthrough_html",
 ]
@@ -645,4 +649,210 @@ def visit_walkthrough_html(scenario_id: str, data_dir: Any = None) -> HTMLBlock:
         TABLE_CSS + f'<table class="itb-table"><caption>{html.escape(caption)}</caption>'
         "<thead><tr><th>Step</th><th>What to do</th><th>Why</th><th>Sources</th></tr></thead>"
         f"<tbody>{body}</tbody></table>"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The refill visit: feedback and debrief (the app shows these)
+# --------------------------------------------------------------------------------------------
+#: Styles of the feedback and the debrief: verdicts carry an icon and words, never colour alone.
+VISIT_CSS = """
+<style>
+.itb-visit-box {border-left: 5px solid #52606d; background: #f5f7fa; padding: 8px 12px;
+  margin: 6px 0; color: #1f2933; line-height: 1.45; max-width: 62rem;}
+.itb-visit-box.itb-right {border-left-color: #1a7f37; background: #eef8f0;}
+.itb-visit-box.itb-wrong {border-left-color: #b3261e; background: #fdf0ef;}
+.itb-visit-box.itb-back {border-left-color: #9a6700; background: #fff8e5;}
+.itb-visit-verdict {font-weight: 700; font-size: 1.08em;}
+.itb-visit-box h4 {margin: 10px 0 2px 0; font-size: 1em;}
+.itb-visit-box ul, .itb-visit-box ol {margin: 2px 0 4px 0; padding-left: 22px;}
+.itb-visit-sources {font-size: 0.92em; color: #3e4c59; margin-top: 6px;}
+.itb-visit-sources summary {cursor: pointer; font-weight: 600;}
+table.itb-visit-facts th, table.itb-visit-facts td {padding: 3px 16px 3px 0 !important;
+  vertical-align: top;}
+table.itb-visit-facts caption {padding-bottom: 2px;}
+table.itb-visit-decisions {border-collapse: collapse; margin: 6px 0;}
+table.itb-visit-decisions th {background: #1f4e79; color: #fff; text-align: left;
+  padding: 5px 8px;}
+table.itb-visit-decisions td {border-bottom: 1px solid #d0d7de; padding: 5px 8px;
+  vertical-align: top; text-align: left;}
+table.itb-visit-card-table {border-collapse: collapse; margin: 6px 0; background: #fff;
+  color: #000; max-width: 46rem;}
+table.itb-visit-card-table caption {font-size: 1.1em; padding-bottom: 4px;}
+table.itb-visit-card-table th, table.itb-visit-card-table td {border: 1px solid #52606d;
+  padding: 6px 10px !important; vertical-align: top;}
+table.itb-visit-card-table th {background: #f5f7fa; width: 13em;}
+</style>
+"""
+
+#: The outcome of a visit, in words.
+VISIT_OUTCOMES = {
+    "completed": (
+        "Visit completed: the pump is refilled and programmed, the settings were checked, "
+        "and the patient leaves with the alarm date in writing."
+    ),
+    "stopped and escalated": (
+        "Visit stopped and escalated: the pump was not refilled, and the pump team looks "
+        "for the cause."
+    ),
+}
+
+
+def _after_visit(moment: datetime, visit_at: datetime) -> str:
+    minutes = round((moment - visit_at).total_seconds() / 60)
+    if minutes <= 0:
+        return "at the visit"
+    if minutes < 120:
+        return f"{minutes} minutes after the visit"
+    hours = minutes / 60
+    if hours < 48:
+        return f"about {round(hours)} hours after the visit"
+    return f"about {round(hours / 24)} days after the visit"
+
+
+def _citation_html(source_id: str, citations: dict[str, tuple[str, str]]) -> str:
+    citation, url = citations.get(source_id, (source_id, ""))
+    text = html.escape(citation)
+    if url:
+        text += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">link</a>'
+    return text
+
+
+def _sources_html(source_ids: tuple[str, ...], citations: dict[str, tuple[str, str]]) -> str:
+    items = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in source_ids)
+    return (
+        f"<details class='itb-visit-sources'><summary>Sources ({len(source_ids)}): open for "
+        f"the full citations</summary><ul>{items}</ul></details>"
+    )
+
+
+def visit_feedback_html(
+    feedback: Feedback,
+    citations: dict[str, tuple[str, str]],
+    *,
+    visit_at: datetime,
+    answer: str = "",
+    back_to: str = "",
+) -> str:
+    """Return the engine's answer to one action in words.
+
+    Parameters
+    ----------
+    feedback : itb_edu.visit.Feedback
+        What :func:`itb_edu.visit.act` returned.
+    citations : dict
+        ``{source_id: (citation, url)}`` from ``data/sources.csv``.
+    visit_at : datetime
+        The visit, to say how long after it each event falls.
+    answer : str, optional
+        What the learner chose or entered, in words.
+    back_to : str, optional
+        The step the visit goes back to, when the action sent it back.
+
+    Returns
+    -------
+    str
+        A verdict with an icon and words (never colour alone), the engine's message, the
+        pump's read-out after an interrogation, what a wrong action would do to the patient
+        and when (dates in words), and the full citations.
+    """
+    consequence = feedback.consequence
+    if feedback.correct:
+        css, verdict = "itb-right", "✔ Right."
+    elif back_to:
+        css, verdict = "itb-back", "✘ The check found a problem: the programme goes back."
+    elif feedback.critical:
+        css, verdict = "itb-wrong", "✘ Not right, and dangerous for the patient. Try again."
+    else:
+        css, verdict = "itb-wrong", "✘ Not right. Try again."
+    parts = [f"<div class='itb-visit-verdict' role='alert'>{html.escape(verdict)}</div>"]
+    if answer:
+        parts.append(f"<div><b>Your answer:</b> {html.escape(answer)}</div>")
+    message = feedback.message
+    summary = consequence.summary if consequence is not None else ""
+    if message:
+        parts.append(f"<p style='margin:4px 0'>{html.escape(message)}</p>")
+    if feedback.readout:
+        parts.append(
+            rows_html(feedback.readout, "The programmer reads", css_class="itb-visit-facts")
+        )
+    if consequence is not None:
+        parts.append("<h4>What this would do to the patient</h4>")
+        parts.append(f"<p style='margin:2px 0'>{html.escape(summary)}</p>")
+        if consequence.events:
+            events = "".join(
+                f"<li><b>{html.escape(moment_words(event.at))}</b> "
+                f"({html.escape(_after_visit(event.at, visit_at))}): "
+                f"{html.escape(event.label)}</li>"
+                for event in consequence.events
+            )
+            parts.append(f"<h4>When it would happen</h4><ul>{events}</ul>")
+    if back_to:
+        parts.append(f"<p style='margin:4px 0'><b>Next:</b> back to {html.escape(back_to)}.</p>")
+    if feedback.source_ids:
+        parts.append(_sources_html(feedback.source_ids, citations))
+    return f"{VISIT_CSS}<div class='itb-visit-box {css}'>{''.join(parts)}</div>"
+
+
+def visit_debrief_html(
+    result: Debrief,
+    citations: dict[str, tuple[str, str]],
+    *,
+    title: str = "",
+    hazard_steps: tuple[str, ...] = (),
+) -> str:
+    """Return the end of a visit in words: outcome, hazards caught, each decision, sources.
+
+    Parameters
+    ----------
+    result : itb_edu.visit.Debrief
+        What :func:`itb_edu.visit.debrief` returned.
+    citations : dict
+        ``{source_id: (citation, url)}`` from ``data/sources.csv``.
+    title : str, optional
+        The scenario's title.
+    hazard_steps : tuple of str, optional
+        The steps where the scenario set a hazard (:func:`itb_edu.visit.trap_steps`).
+
+    Returns
+    -------
+    str
+        The outcome, ``Hazards caught at the first try: X of Y``, what the scenario trains, one
+        row per decision (right at the first try or not, what to remember, numbered sources)
+        and the numbered full citations.
+    """
+    order: list[str] = []
+    for decision in result.decisions:
+        order += [s for s in decision.source_ids if s not in order]
+    number = {source_id: index for index, source_id in enumerate(order, start=1)}
+    rows = []
+    for decision in result.decisions:
+        if decision.first_try_right:
+            first = "✔ right at the first try"
+        else:
+            first = f"✘ right after {decision.attempts} tries"
+        step = decision.title
+        if decision.step_id in hazard_steps:
+            step += " (a hazard of this scenario)"
+        refs = ", ".join(str(number[s]) for s in decision.source_ids)
+        rows.append(
+            f"<tr><td>{html.escape(step)}</td><td style='white-space:nowrap'>"
+            f"{html.escape(first)}</td>"
+            f"<td>{html.escape(decision.message)}</td><td>{html.escape(refs)}</td></tr>"
+        )
+    outcome = VISIT_OUTCOMES.get(result.outcome, "The visit is not finished yet.")
+    heading = f"Debrief: {title}" if title else "Debrief"
+    sources = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in order)
+    return (
+        f"{VISIT_CSS}<div class='itb-visit-box'>"
+        f"<h3 style='margin:2px 0 6px 0'>{html.escape(heading)}</h3>"
+        f"<p style='margin:2px 0'><b>{html.escape(outcome)}</b></p>"
+        f"<p style='margin:2px 0'><b>Hazards caught at the first try: {result.hazards_caught} "
+        f"of {result.hazards_met}.</b></p>"
+        f"<p style='margin:2px 0'>What this scenario trains: {html.escape(result.hazard)}.</p>"
+        "<table class='itb-visit-decisions'><thead><tr><th>Step</th><th>Your decision</th>"
+        "<th>What to remember</th><th>Sources</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<details class='itb-visit-sources'><summary>Sources ({len(order)}): the numbers "
+        f"in the table</summary><ol>{sources}</ol></details></div>"
     )

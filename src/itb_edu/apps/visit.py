@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
@@ -30,14 +29,17 @@ from itb_edu.apps.controls import Field, FieldSpec, download_link, learner_messa
 from itb_edu.errors import ParameterError
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.anatomy import pump_figure
-from itb_edu.presentation import moment_words, rows_html
+from itb_edu.presentation import (
+    VISIT_CSS,
+    rows_html,
+    visit_debrief_html,
+    visit_feedback_html,
+)
 from itb_edu.scheduling import alarm_ical
 from itb_edu.visit import (
     DOSE_UNITS,
     STEPS,
     Action,
-    Debrief,
-    Feedback,
     Programme,
     Scenario,
     StepView,
@@ -86,48 +88,6 @@ _STORY_STYLE = (
     "line-height:1.45;color:#1f2933;max-width:62rem;"
 )
 _STEP_STYLE = "font-size:1.15em;font-weight:700;color:#1f4e79;margin:10px 0 2px 0;"
-
-#: Styles of the feedback and the debrief: verdicts carry an icon and words, never colour alone.
-_CSS = """
-<style>
-.itb-visit-box {border-left: 5px solid #52606d; background: #f5f7fa; padding: 8px 12px;
-  margin: 6px 0; color: #1f2933; line-height: 1.45; max-width: 62rem;}
-.itb-visit-box.itb-right {border-left-color: #1a7f37; background: #eef8f0;}
-.itb-visit-box.itb-wrong {border-left-color: #b3261e; background: #fdf0ef;}
-.itb-visit-box.itb-back {border-left-color: #9a6700; background: #fff8e5;}
-.itb-visit-verdict {font-weight: 700; font-size: 1.08em;}
-.itb-visit-box h4 {margin: 10px 0 2px 0; font-size: 1em;}
-.itb-visit-box ul, .itb-visit-box ol {margin: 2px 0 4px 0; padding-left: 22px;}
-.itb-visit-sources {font-size: 0.92em; color: #3e4c59; margin-top: 6px;}
-.itb-visit-sources summary {cursor: pointer; font-weight: 600;}
-table.itb-visit-facts th, table.itb-visit-facts td {padding: 3px 16px 3px 0 !important;
-  vertical-align: top;}
-table.itb-visit-facts caption {padding-bottom: 2px;}
-table.itb-visit-decisions {border-collapse: collapse; margin: 6px 0;}
-table.itb-visit-decisions th {background: #1f4e79; color: #fff; text-align: left;
-  padding: 5px 8px;}
-table.itb-visit-decisions td {border-bottom: 1px solid #d0d7de; padding: 5px 8px;
-  vertical-align: top; text-align: left;}
-table.itb-visit-card-table {border-collapse: collapse; margin: 6px 0; background: #fff;
-  color: #000; max-width: 46rem;}
-table.itb-visit-card-table caption {font-size: 1.1em; padding-bottom: 4px;}
-table.itb-visit-card-table th, table.itb-visit-card-table td {border: 1px solid #52606d;
-  padding: 6px 10px !important; vertical-align: top;}
-table.itb-visit-card-table th {background: #f5f7fa; width: 13em;}
-</style>
-"""
-
-#: The outcome of a visit, in words.
-_OUTCOMES = {
-    "completed": (
-        "Visit completed: the pump is refilled and programmed, the settings were checked, "
-        "and the patient leaves with the alarm date in writing."
-    ),
-    "stopped and escalated": (
-        "Visit stopped and escalated: the pump was not refilled, and the pump team looks "
-        "for the cause."
-    ),
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,166 +147,6 @@ _EMPTY: dict[str, Any] = {
 # --------------------------------------------------------------------------------------------
 # What the learner reads
 # --------------------------------------------------------------------------------------------
-def _after_visit(moment: datetime, visit_at: datetime) -> str:
-    minutes = round((moment - visit_at).total_seconds() / 60)
-    if minutes <= 0:
-        return "at the visit"
-    if minutes < 120:
-        return f"{minutes} minutes after the visit"
-    hours = minutes / 60
-    if hours < 48:
-        return f"about {round(hours)} hours after the visit"
-    return f"about {round(hours / 24)} days after the visit"
-
-
-def _citation_html(source_id: str, citations: dict[str, tuple[str, str]]) -> str:
-    citation, url = citations.get(source_id, (source_id, ""))
-    text = html.escape(citation)
-    if url:
-        text += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">link</a>'
-    return text
-
-
-def _sources_html(source_ids: tuple[str, ...], citations: dict[str, tuple[str, str]]) -> str:
-    items = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in source_ids)
-    return (
-        f"<details class='itb-visit-sources'><summary>Sources ({len(source_ids)}): open for "
-        f"the full citations</summary><ul>{items}</ul></details>"
-    )
-
-
-def feedback_html(
-    feedback: Feedback,
-    citations: dict[str, tuple[str, str]],
-    *,
-    visit_at: datetime,
-    answer: str = "",
-    back_to: str = "",
-) -> str:
-    """Return the engine's answer to one action in words.
-
-    Parameters
-    ----------
-    feedback : itb_edu.visit.Feedback
-        What :func:`itb_edu.visit.act` returned.
-    citations : dict
-        ``{source_id: (citation, url)}`` from ``data/sources.csv``.
-    visit_at : datetime
-        The visit, to say how long after it each event falls.
-    answer : str, optional
-        What the learner chose or entered, in words.
-    back_to : str, optional
-        The step the visit goes back to, when the action sent it back.
-
-    Returns
-    -------
-    str
-        A verdict with an icon and words (never colour alone), the engine's message, the
-        pump's read-out after an interrogation, what a wrong action would do to the patient
-        and when (dates in words), and the full citations.
-    """
-    consequence = feedback.consequence
-    if feedback.correct:
-        css, verdict = "itb-right", "✔ Right."
-    elif back_to:
-        css, verdict = "itb-back", "✘ The check found a problem: the programme goes back."
-    elif feedback.critical:
-        css, verdict = "itb-wrong", "✘ Not right, and dangerous for the patient. Try again."
-    else:
-        css, verdict = "itb-wrong", "✘ Not right. Try again."
-    parts = [f"<div class='itb-visit-verdict' role='alert'>{html.escape(verdict)}</div>"]
-    if answer:
-        parts.append(f"<div><b>Your answer:</b> {html.escape(answer)}</div>")
-    message = feedback.message
-    summary = consequence.summary if consequence is not None else ""
-    if message:
-        parts.append(f"<p style='margin:4px 0'>{html.escape(message)}</p>")
-    if feedback.readout:
-        parts.append(
-            rows_html(feedback.readout, "The programmer reads", css_class="itb-visit-facts")
-        )
-    if consequence is not None:
-        parts.append("<h4>What this would do to the patient</h4>")
-        parts.append(f"<p style='margin:2px 0'>{html.escape(summary)}</p>")
-        if consequence.events:
-            events = "".join(
-                f"<li><b>{html.escape(moment_words(event.at))}</b> "
-                f"({html.escape(_after_visit(event.at, visit_at))}): "
-                f"{html.escape(event.label)}</li>"
-                for event in consequence.events
-            )
-            parts.append(f"<h4>When it would happen</h4><ul>{events}</ul>")
-    if back_to:
-        parts.append(f"<p style='margin:4px 0'><b>Next:</b> back to {html.escape(back_to)}.</p>")
-    if feedback.source_ids:
-        parts.append(_sources_html(feedback.source_ids, citations))
-    return f"{_CSS}<div class='itb-visit-box {css}'>{''.join(parts)}</div>"
-
-
-def debrief_html(
-    result: Debrief,
-    citations: dict[str, tuple[str, str]],
-    *,
-    title: str = "",
-    hazard_steps: tuple[str, ...] = (),
-) -> str:
-    """Return the end of a visit in words: outcome, hazards caught, each decision, sources.
-
-    Parameters
-    ----------
-    result : itb_edu.visit.Debrief
-        What :func:`itb_edu.visit.debrief` returned.
-    citations : dict
-        ``{source_id: (citation, url)}`` from ``data/sources.csv``.
-    title : str, optional
-        The scenario's title.
-    hazard_steps : tuple of str, optional
-        The steps where the scenario set a hazard (:func:`itb_edu.visit.trap_steps`).
-
-    Returns
-    -------
-    str
-        The outcome, ``Hazards caught at the first try: X of Y``, what the scenario trains, one
-        row per decision (right at the first try or not, what to remember, numbered sources)
-        and the numbered full citations.
-    """
-    order: list[str] = []
-    for decision in result.decisions:
-        order += [s for s in decision.source_ids if s not in order]
-    number = {source_id: index for index, source_id in enumerate(order, start=1)}
-    rows = []
-    for decision in result.decisions:
-        if decision.first_try_right:
-            first = "✔ right at the first try"
-        else:
-            first = f"✘ right after {decision.attempts} tries"
-        step = decision.title
-        if decision.step_id in hazard_steps:
-            step += " (a hazard of this scenario)"
-        refs = ", ".join(str(number[s]) for s in decision.source_ids)
-        rows.append(
-            f"<tr><td>{html.escape(step)}</td><td style='white-space:nowrap'>"
-            f"{html.escape(first)}</td>"
-            f"<td>{html.escape(decision.message)}</td><td>{html.escape(refs)}</td></tr>"
-        )
-    outcome = _OUTCOMES.get(result.outcome, "The visit is not finished yet.")
-    heading = f"Debrief: {title}" if title else "Debrief"
-    sources = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in order)
-    return (
-        f"{_CSS}<div class='itb-visit-box'>"
-        f"<h3 style='margin:2px 0 6px 0'>{html.escape(heading)}</h3>"
-        f"<p style='margin:2px 0'><b>{html.escape(outcome)}</b></p>"
-        f"<p style='margin:2px 0'><b>Hazards caught at the first try: {result.hazards_caught} "
-        f"of {result.hazards_met}.</b></p>"
-        f"<p style='margin:2px 0'>What this scenario trains: {html.escape(result.hazard)}.</p>"
-        "<table class='itb-visit-decisions'><thead><tr><th>Step</th><th>Your decision</th>"
-        "<th>What to remember</th><th>Sources</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        f"<details class='itb-visit-sources'><summary>Sources ({len(order)}): the numbers "
-        f"in the table</summary><ol>{sources}</ol></details></div>"
-    )
-
-
 def _programme_words(programme: Programme) -> str:
     bolus = "a bridge bolus" if programme.bridge_bolus else "no bridge bolus"
     volume = (
@@ -555,7 +355,7 @@ class VisitApp(widgets.VBox):
             "</div>"
         )
         self.facts.value = (
-            _CSS + rows_html(current.facts, "What you know now", css_class="itb-visit-facts")
+            VISIT_CSS + rows_html(current.facts, "What you know now", css_class="itb-visit-facts")
             if current.facts
             else ""
         )
@@ -651,7 +451,7 @@ class VisitApp(widgets.VBox):
         back_to = ""
         if moved and state.step_index < before.step_index and state.step_id is not None:
             back_to = view(state).title
-        self.feedback.value = feedback_html(
+        self.feedback.value = visit_feedback_html(
             feedback,
             self.citations,
             visit_at=state.scenario.visit_at,
@@ -695,14 +495,14 @@ class VisitApp(widgets.VBox):
         self.facts.value = ""
         self.feedback.value = ""
         result = debrief(self.state)
-        self.debrief.value = debrief_html(
+        self.debrief.value = visit_debrief_html(
             result,
             self.citations,
             title=self.state.scenario.title,
             hazard_steps=trap_steps(self.state),
         )
         if result.card is not None:
-            self.card.value = _CSS + rows_html(
+            self.card.value = VISIT_CSS + rows_html(
                 result.card.rows(),
                 "Alarm-date card for the patient (teaching example, fictional patient)",
                 css_class="itb-visit-card-table",
