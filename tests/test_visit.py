@@ -84,10 +84,13 @@ def test_ten_scenarios_cover_the_hazards_the_course_trains():
         assert scenario.visit_at > scenario.last_refill_at
 
 
-def test_engine_steps_and_conditions_match_the_data_schema():
-    assert STEPS == data.VISIT_STEPS
-    assert visit.CONDITIONS == data.VISIT_CONDITIONS
+def test_the_steps_file_lists_the_steps_in_visit_order_and_every_condition_is_decided():
     assert list(data.visit_steps()["step_id"]) == list(STEPS)
+    state = visit.start("routine")
+    decided = {c: visit._condition(state, c) for c in visit.CONDITIONS}
+    assert decided["always"] and not decided["never"]
+    assert decided["label-matches-order"] != decided["label-differs"]
+    assert decided["eri"] != decided["no-eri"]
 
 
 # ----------------------------------------------------------------------- the right paths

@@ -221,7 +221,7 @@ SOURCE_IDS = _text("source_ids")
 
 #: Values of a yes/no column.
 YES_NO: tuple[str, ...] = ("yes", "no")
-#: The steps of a refill visit (:data:`itb_edu.visit.STEPS`; a test keeps the two equal).
+#: The steps of a refill visit, in order (:data:`itb_edu.visit.STEPS`).
 VISIT_STEPS: tuple[str, ...] = (
     "identify",
     "check-order",
@@ -235,7 +235,8 @@ VISIT_STEPS: tuple[str, ...] = (
     "observe",
     "teach",
 )
-#: When an option of a visit step is right (:data:`itb_edu.visit.CONDITIONS`).
+#: When an option of a visit step is right (:data:`itb_edu.visit.CONDITIONS`; the engine
+#: decides each from the scenario).
 VISIT_CONDITIONS: tuple[str, ...] = (
     "always",
     "never",

@@ -631,24 +631,28 @@ def visit_walkthrough_html(scenario_id: str, data_dir: Any = None) -> HTMLBlock:
     scenario = load_scenarios(data_dir)[scenario_id]
     table = data.sources(data_dir)
     citations = dict(zip(table["source_id"], table["citation"], strict=True))
+    steps = walkthrough(scenario, data_dir)
+    order = list(dict.fromkeys(i for step in steps for i in step.source_ids))
+    number = {source_id: n for n, source_id in enumerate(order, start=1)}
     body = "".join(
         "<tr>"
         f"<td>{html.escape(step.title)}</td>"
         f"<td>{html.escape(step.action)}</td>"
         f"<td>{html.escape(step.feedback)}</td>"
-        "<td>"
-        + "; ".join(
-            f"{html.escape(citations.get(i, i))} <code>[{html.escape(i)}]</code>"
-            for i in step.source_ids
-        )
-        + "</td></tr>"
-        for step in walkthrough(scenario, data_dir)
+        f"<td>{', '.join(str(number[i]) for i in step.source_ids)}</td>"
+        "</tr>"
+        for step in steps
+    )
+    references = "".join(
+        f"<li>{html.escape(citations.get(i, i))} <code>[{html.escape(i)}]</code></li>"
+        for i in order
     )
     caption = f"Worked walk-through: {scenario.title} ({scenario.patient})"
     return HTMLBlock(
         TABLE_CSS + f'<table class="itb-table"><caption>{html.escape(caption)}</caption>'
         "<thead><tr><th>Step</th><th>What to do</th><th>Why</th><th>Sources</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        f"<tbody>{body}</tbody></table><p><b>Sources</b> (the numbers in the table)</p>"
+        f"<ol style='font-size:0.92em'>{references}</ol>"
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from .data import VISIT_CONDITIONS, VISIT_STEPS
 from .errors import parameter_error
 from .moments import to_datetime
 from .pumps import PumpFacts, pump_facts
@@ -68,20 +69,8 @@ __all__ = [
     "walkthrough",
 ]
 
-#: The steps of every visit, in order.
-STEPS: tuple[str, ...] = (
-    "identify",
-    "check-order",
-    "interrogate",
-    "find-port",
-    "aspirate",
-    "fill",
-    "program",
-    "review",
-    "alarm-date",
-    "observe",
-    "teach",
-)
+#: The steps of every visit, in order (declared with the data schema, :mod:`itb_edu.data`).
+STEPS: tuple[str, ...] = VISIT_STEPS
 
 #: Units a mock programmer offers for the dose, and the factor to mcg/day.
 DOSE_UNITS: dict[str, float] = {"mcg/day": 1.0, "mcg/h": 24.0, "mg/day": 1000.0}
@@ -727,21 +716,8 @@ def _condition(state: VisitState, condition: str) -> bool:
     raise parameter_error("correct_when", condition, f"unknown condition {condition!r}")
 
 
-#: The conditions a choice may use in ``data/visit_choices.csv``.
-CONDITIONS: tuple[str, ...] = (
-    "always",
-    "never",
-    "label-matches-order",
-    "label-differs",
-    "hard-to-palpate",
-    "easy-to-palpate",
-    "residual-explained",
-    "residual-unexplained",
-    "restart-after-break",
-    "no-restart",
-    "eri",
-    "no-eri",
-)
+#: The conditions a choice may use in ``data/visit_choices.csv`` (declared with the schema).
+CONDITIONS: tuple[str, ...] = VISIT_CONDITIONS
 
 
 # --------------------------------------------------------------------------------------------
