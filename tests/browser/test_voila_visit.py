@@ -200,3 +200,122 @@ def test_a_whole_visit_to_the_debrief_and_the_card(visit):
     card.scroll_into_view_if_needed()
     page.locator(".itb-visit-card-table").screenshot(path=str(SCREENSHOTS / "voila-visit-card.png"))
     assert "Traceback" not in page.inner_text("body")
+
+
+def enter_programme(page, programme) -> None:
+    row(page, "Dose").locator("input").fill(f"{programme.dose:g}")
+    row(page, "Dose unit").locator("select").select_option(label=programme.unit)
+    row(page, "Concentration in the pump").locator("select").select_option(
+        label=f"{programme.concentration_mcg_per_ml:g} mcg/mL"
+    )
+    for words, ticked in (
+        ("bridge bolus", programme.bridge_bolus),
+        ("new reservoir volume", programme.new_volume_entered),
+    ):
+        box = page.locator(".itb-visit .widget-checkbox", has_text=words).locator("input")
+        box.check() if ticked else box.uncheck()
+
+
+def test_every_wrong_option_plays_out_then_the_right_one_moves_on(visit):
+    """Routine refill: at each step every wrong option first (the engine says which), then the
+    right one. At the programme: a dose per hour, a wrong concentration and a forgotten
+    volume, each caught by the review's double check and sent back."""
+    from dataclasses import replace
+
+    from itb_edu.visit import act, right_action, start, view
+
+    page = visit
+    state = start("routine")
+    wrong_seen = 0
+    while not state.finished:
+        wait_for_step(page, state.step_index + 1)
+        right = right_action(state)
+        if right.fill_volume_ml is not None:
+            box = row(page, "Fill volume (mL)").locator("input")
+            box.fill("18")
+            button(page, "Check").click()
+            assert "The order says 20 mL" in wait_for_feedback(page, "Not right")
+            wrong_seen += 1
+            box.fill("20")
+        elif right.programme is not None:
+            good = right.programme
+            for slip, words in (
+                (replace(good, unit="mcg/h"), "24 times the order"),
+                (replace(good, concentration_mcg_per_ml=1000), "2 times the order"),
+                (replace(good, new_volume_entered=False), "false low-reservoir alarm"),
+            ):
+                enter_programme(page, slip)
+                button(page, "Enter the programme").click()
+                wait_for_feedback(page, "✔ Right.")
+                button(page, "Next step").click()
+                wait_for_step(page, 8)
+                choose(page, "Compare every line")
+                button(page, "Check").click()
+                assert words in wait_for_feedback(page, "goes back")
+                wrong_seen += 1
+                button(page, "Back to step 7").click()
+                wait_for_step(page, 7)
+            enter_programme(page, good)
+        else:
+            shown = view(state)
+            for choice in shown.choices:
+                if choice.choice_id == right.choice_id:
+                    continue
+                _, outcome = act(state, type(right)(choice.choice_id))
+                if outcome.correct:
+                    continue  # another right option (the template, say)
+                choose(page, choice.text[:40])
+                button(page, "Check").click()
+                text = wait_for_feedback(page, outcome.message[:40])
+                assert "Not right" in text
+                wrong_seen += 1
+            words = {c.choice_id: c.text for c in shown.choices}[right.choice_id]
+            choose(page, words[:40])
+        button(page, "Enter the programme" if right.programme else "Check").click()
+        wait_for_feedback(page, "✔ Right.")
+        state, _ = act(state, right)
+        button(page, "See the debrief" if state.finished else "Next step").click()
+    debrief = page.locator(".itb-visit .itb-visit-debrief")
+    # Both hazards of the routine visit (the port, the programme) were met wrong first.
+    debrief.get_by_text("Hazards caught at the first try: 0 of 2.").wait_for()
+    # identify 2, check-order 2, interrogate 1, port 2, aspirate 1, fill 1, programme 3,
+    # review 1, alarm date 3, observe 1, teach 2.
+    assert wrong_seen == 19
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_an_unexplained_residual_stops_the_visit(visit):
+    """Less comes back than expected: continuing is wrong, stopping ends the visit."""
+    from itb_edu.visit import Action, act, right_action, start
+
+    page = visit
+    page.locator(".itb-visit select").first.select_option(label="Less comes back than expected")
+    wait_for_step(page, 1)
+    state = start("residual-low")
+    while state.step_id != "aspirate":
+        action = right_action(state)
+        choose(page, {c.choice_id: c.text for c in view_choices(state)}[action.choice_id][:40])
+        button(page, "Check").click()
+        wait_for_feedback(page, "✔ Right.")
+        state, _ = act(state, action)
+        button(page, "Next step").click()
+        wait_for_step(page, state.step_index + 1)
+    choose(page, "Continue with the refill")
+    button(page, "Check").click()
+    text = wait_for_feedback(page, "Not right")
+    assert "Refilling now would hide the cause" in text
+    choose(page, "Stop: do not refill")
+    button(page, "Check").click()
+    wait_for_feedback(page, "✔ Right.")
+    state, _ = act(state, Action("stop"))
+    button(page, "See the debrief").click()
+    page.locator(".itb-visit .itb-visit-debrief").get_by_text(
+        "Visit stopped and escalated"
+    ).wait_for()
+    assert page.locator(".itb-visit .itb-visit-card").inner_text().strip() == ""
+
+
+def view_choices(state):
+    from itb_edu.visit import view
+
+    return view(state).choices
