@@ -132,13 +132,13 @@ def test_routine_refill_worked_right_to_the_end_with_the_card(app):
             assert "The programmer reads" in feedback
             assert "Expected reservoir volume now 3.20 mL" in feedback
         app.next_button.click()
-    assert steps_seen == [f"Step {n} of 11" for n in range(1, 12)]
+    assert steps_seen == [f"Step {n} of 12" for n in range(1, 13)]
     assert app.next_button.description == "See the debrief"
     debrief = text(app.debrief.value)
     assert "Debrief: A routine refill" in debrief
     assert "Visit completed" in debrief
     assert "Hazards caught at the first try: 2 of 2." in debrief
-    assert debrief.count("✔ right at the first try") == 11
+    assert debrief.count("✔ right at the first try") == 12
     assert "Where the needle goes (a hazard of this scenario)" in debrief
     assert "The Joint Commission. National Patient Safety Goals" in debrief  # full citation
     card = text(app.card.value)
@@ -179,8 +179,8 @@ def test_a_wrong_choice_stays_on_the_step_and_shows_the_consequence(app):
     app.check_button.click()
     assert text(app.feedback.value).startswith("✔ Right.")
     app.next_button.click()
-    assert app.state.step_id == "aspirate"
-    assert text(app.step.value).startswith("Step 5 of 11: Empty the reservoir and compare")
+    assert app.state.step_id == "prepare"
+    assert text(app.step.value).startswith("Step 5 of 12: Prepare the skin and the kit")
 
 
 def test_the_catheter_access_port_chosen_on_the_picture(app):
@@ -285,7 +285,7 @@ def test_a_dose_per_hour_is_caught_at_review_and_goes_back_to_programming(app):
     assert "9,600 mcg/day instead of the ordered 400" in feedback
     assert "Next: back to Program the pump." in feedback
     assert "itb-back" in app.feedback.value
-    assert app.next_button.description == "Back to step 7: Program the pump"
+    assert app.next_button.description == "Back to step 8: Program the pump"
     app.next_button.click()
     assert app.state.step_id == "program"
     assert app.controls["dose"].value == 400
@@ -339,7 +339,7 @@ def test_switching_scenario_and_starting_again(app):
     assert app.state.scenario.scenario_id == "units"
     assert app.state.history == ()
     assert "Ms F. Nowak (fictional)" in app.story.value
-    assert text(app.step.value).startswith("Step 1 of 11")
+    assert text(app.step.value).startswith("Step 1 of 12")
     assert app.feedback.value == ""
     go_to(app, "program")
     app.controls["dose"].value = 12.5

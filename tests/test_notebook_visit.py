@@ -37,7 +37,7 @@ def test_per_day_refuses_what_it_cannot_read(dose, unit, parameter):
 
 def test_steps_lists_every_step_and_its_question_without_answers():
     html = practice.steps().data
-    assert "The eleven steps of a refill visit" in html
+    assert "The twelve steps of a refill visit" in html
     assert html.count("<tr>") == len(STEPS) + 1  # the heading row and one row per step
     assert "What you decide" in html
     assert "catheter access port" not in html.lower()  # the options are not listed

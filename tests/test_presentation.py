@@ -80,6 +80,6 @@ def test_the_scenarios_table_has_no_answers():
 
 def test_the_walkthrough_shows_every_step_with_its_sources():
     html = presentation.visit_walkthrough_html("routine").html
-    assert html.count("<tr>") == 12  # header + eleven steps
+    assert html.count("<tr>") == 13  # header + twelve steps
     assert "Sunday 28 June 2026" in html
     assert "Joint Commission" in html  # a full citation, not only an id

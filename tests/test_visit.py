@@ -46,6 +46,7 @@ def right_action(state: visit.VisitState) -> Action:
         "check-order": "match-go" if s.label_matches_order else "stop-clarify",
         "interrogate": "interrogate",
         "find-port": "template",
+        "prepare": "aseptic",
         "aspirate": "stop" if s.scenario_id.startswith("residual-") else "continue",
         "review": "send-after-check",
         "alarm-date": "alarm",
@@ -522,12 +523,12 @@ def test_the_engine_answer_key_agrees_with_the_tests_oracle(scenario_id):
 
 def test_the_walkthrough_is_the_visit_worked_right():
     steps = visit.walkthrough("units")
-    assert [s.title.split(". ")[0] for s in steps] == [str(n) for n in range(1, 12)]
-    program = steps[6]
+    assert [s.title.split(". ")[0] for s in steps] == [str(n) for n in range(1, 13)]
+    program = steps[7]
     assert program.action == ("Program 300 mcg/day at 500 mcg/mL; enter the new reservoir volume.")
-    assert steps[8].action == "Sunday 5 April 2026"
+    assert steps[9].action == "Sunday 5 April 2026"
     stopped = visit.walkthrough("residual-high")
-    assert stopped[-1].title.startswith("5.")
+    assert stopped[-1].title.startswith("6.")
     assert "Stop" in stopped[-1].action
 
 

@@ -227,6 +227,7 @@ VISIT_STEPS: tuple[str, ...] = (
     "check-order",
     "interrogate",
     "find-port",
+    "prepare",
     "aspirate",
     "fill",
     "program",

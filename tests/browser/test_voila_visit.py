@@ -53,7 +53,7 @@ def wait_for_feedback(page, words: str) -> str:
 def wait_for_step(page, number: int) -> None:
     page.wait_for_function(
         "(n) => document.querySelector('.itb-visit .itb-visit-step')"
-        ".innerText.startsWith('Step ' + n + ' of 11')",
+        ".innerText.startsWith('Step ' + n + ' of 12')",
         arg=number,
         timeout=30_000,
     )
@@ -92,7 +92,7 @@ def test_the_first_steps_of_the_routine_refill(visit):
     text = wait_for_feedback(page, "Not right")
     assert "Try again" in text
     assert "two identifiers" in text
-    assert step_heading(page).startswith("Step 1 of 11")
+    assert step_heading(page).startswith("Step 1 of 12")
     page.locator(".itb-visit").screenshot(path=str(SCREENSHOTS / "voila-visit-wrong.png"))
     choose(page, "full name and date of birth")
     button(page, "Check").click()
@@ -248,13 +248,13 @@ def test_every_wrong_option_plays_out_then_the_right_one_moves_on(visit):
                 button(page, "Enter the programme").click()
                 wait_for_feedback(page, "✔ Right.")
                 button(page, "Next step").click()
-                wait_for_step(page, 8)
+                wait_for_step(page, 9)
                 choose(page, "Compare every line")
                 button(page, "Check").click()
                 assert words in wait_for_feedback(page, "goes back")
                 wrong_seen += 1
-                button(page, "Back to step 7").click()
-                wait_for_step(page, 7)
+                button(page, "Back to step 8").click()
+                wait_for_step(page, 8)
             enter_programme(page, good)
         else:
             shown = view(state)
@@ -278,9 +278,9 @@ def test_every_wrong_option_plays_out_then_the_right_one_moves_on(visit):
     debrief = page.locator(".itb-visit .itb-visit-debrief")
     # Both hazards of the routine visit (the port, the programme) were met wrong first.
     debrief.get_by_text("Hazards caught at the first try: 0 of 2.").wait_for()
-    # identify 2, check-order 2, interrogate 1, port 2, aspirate 1, fill 1, programme 3,
-    # review 1, alarm date 3, observe 1, teach 2.
-    assert wrong_seen == 19
+    # identify 2, check-order 2, interrogate 1, port 2, prepare 1, aspirate 1, fill 1,
+    # programme 3, review 1, alarm date 3, observe 1, teach 2.
+    assert wrong_seen == 20
     assert "Traceback" not in page.inner_text("body")
 
 

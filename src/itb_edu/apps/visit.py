@@ -195,7 +195,7 @@ class VisitApp(widgets.VBox):
     scenario, restart_button : ipywidgets.Dropdown, ipywidgets.Button
         Choose a scenario; start it again.
     story, step, facts : ipywidgets.HTML
-        The scenario's story, ``Step n of 11: ...`` with the question, and what the learner
+        The scenario's story, ``Step n of 12: ...`` with the question, and what the learner
         knows now.
     choices : ipywidgets.RadioButtons
         The step's options (value: the engine's choice id; nothing selected at first).

@@ -1,6 +1,6 @@
 """Notebook helpers for the refill-visit notebook: the steps and the dose units, in words.
 
-Short calls for demo cells of ``04_refill_visit``: the eleven steps and the question each asks
+Short calls for demo cells of ``04_refill_visit``: the twelve steps and the question each asks
 (never the answers), and a dose typed per hour or in milligrams turned into what the programmer
 takes, mcg/day, with :data:`itb_edu.visit.DOSE_UNITS`. The practice itself is the widget app
 :mod:`itb_edu.apps.visit`.
@@ -36,7 +36,7 @@ def steps() -> HTML:
     table = table.assign(title=[f"{n}. {t}" for n, t in enumerate(table["title"], start=1)])
     return show_table(
         table,
-        caption="The eleven steps of a refill visit",
+        caption="The twelve steps of a refill visit",
         columns={"title": "Step", "prompt": "What you decide"},
     )
 
