@@ -31,14 +31,22 @@ LIVE_NOTE = (
 
 
 def replace_widgets(nb: nbformat.NotebookNode) -> None:
-    """Swap widget views (which need a live kernel) for a short note."""
+    """Swap widget views (which need a live kernel) for a short note.
+
+    A widget that gives a static form of itself (a quiz lists its questions and choices as
+    HTML) keeps it, so the handout can be printed and used in class, with the note after it.
+    """
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if WIDGET_MIME in data:
-                output["data"] = {"text/html": LIVE_NOTE, "text/plain": "interactive control"}
+                static = data.get("text/html", "")
+                output["data"] = {
+                    "text/html": static + LIVE_NOTE,
+                    "text/plain": data.get("text/plain", "interactive control"),
+                }
 
 
 def build(path: Path, out_dir: Path, timeout: int) -> tuple[Path, float, int]:

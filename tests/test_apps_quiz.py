@@ -211,3 +211,22 @@ def test_every_course_quiz_renders_and_answers(quiz_id: str) -> None:
         assert feedback.value.startswith("<div")
         assert "Correct." in feedback.value
     assert f"{len(questions)} of {len(questions)} right" in score_line(app)
+
+
+def test_a_quiz_that_cannot_be_drawn_shows_its_questions_in_words_not_a_repr() -> None:
+    from itb_edu.apps.quiz import quiz_app
+    from itb_edu.quiz import load_quiz
+
+    app = quiz_app("03_side_effects_and_safety", section="cases")
+    bundle = app._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    questions = load_quiz("03_side_effects_and_safety", "cases")
+    for question in questions:
+        assert question.question in data["text/plain"]
+        assert question.explanation not in data["text/plain"]
+        for choice in question.choices:
+            assert choice in data["text/plain"]
+    assert questions[0].vignette in data["text/plain"]
+    assert "VBox(" not in data["text/plain"]
+    assert data["text/html"].count("<ol>") == 1
+    assert "application/vnd.jupyter.widget-view+json" in data

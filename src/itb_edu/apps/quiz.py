@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -107,12 +108,55 @@ def _question_card(
     return card
 
 
+class QuizApp(widgets.VBox):
+    """The self-check widget returned by :func:`quiz_app`.
+
+    Where the widget cannot be drawn (a stored notebook opened before running, a notebook
+    viewer, a printout) it shows its questions and choices in words, never a Python repr and
+    never the answers.
+    """
+
+    def __init__(self, children: list[widgets.Widget], questions: list[Question]) -> None:
+        super().__init__(children, layout=widgets.Layout(width="100%"))
+        self.questions = questions
+        self.add_class("itb-quiz")
+
+    def _plain_questions(self) -> list[tuple[str, list[str]]]:
+        return [
+            (f"{q.vignette} {q.question}" if q.vignette else q.question, list(q.choices))
+            for q in self.questions
+        ]
+
+    def __repr__(self) -> str:
+        lines = ["Check your understanding (run the notebook to answer and see the feedback):"]
+        for number, (question, choices) in enumerate(self._plain_questions(), start=1):
+            lines.append(f"{number}. {question}")
+            lines += [f"   - {choice}" for choice in choices]
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = repr(self)
+        items = "".join(
+            f"<li><p>{html.escape(question)}</p><ul>"
+            + "".join(f"<li>{html.escape(choice)}</li>" for choice in choices)
+            + "</ul></li>"
+            for question, choices in self._plain_questions()
+        )
+        data["text/html"] = (
+            "<div class='itb-quiz-static'><p><b>Check your understanding</b> (run the notebook "
+            f"to answer and see the feedback)</p><ol>{items}</ol></div>"
+        )
+        return bundle
+
+
 def quiz_app(
     quiz_id: str,
     section: str | None = None,
     *,
     data_dir: str | Path | None = None,
-) -> widgets.VBox:
+) -> QuizApp:
     """Build the self-check widget for one quiz (or one section of it).
 
     Parameters
@@ -126,8 +170,8 @@ def quiz_app(
 
     Returns
     -------
-    ipywidgets.VBox
-        Children: one card per question (``VBox``: optional case vignette,
+    QuizApp
+        An ``ipywidgets.VBox``. Children: one card per question (``VBox``: optional case vignette,
         question text, ``RadioButtons`` with nothing selected, a *Check*
         ``Button``, a feedback ``HTML`` that stays empty until the learner
         checks), then a score line (``HTML``).
@@ -164,6 +208,4 @@ def quiz_app(
         cards.append(
             _question_card(number, total, question, show_vignette, citations, on_first_check)
         )
-    app = widgets.VBox([*cards, score], layout=widgets.Layout(width="100%"))
-    app.add_class("itb-quiz")
-    return app
+    return QuizApp([*cards, score], questions)
