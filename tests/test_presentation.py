@@ -83,3 +83,16 @@ def test_the_walkthrough_shows_every_step_with_its_sources():
     assert html.count("<tr>") == 13  # header + twelve steps
     assert "Sunday 28 June 2026" in html
     assert "Joint Commission" in html  # a full citation, not only an id
+
+
+def test_the_missed_refill_timeline_reads_without_hover(routine_plan):
+    from itb_edu import side_effects as se
+
+    phases = se.timeline_for(routine_plan)
+    html = presentation.timeline_table_html(phases, today="2026-04-17").html
+    assert html.count("<tr>") == len(phases) + 1
+    for phase in phases:
+        assert phase.description.split(";")[0] in html
+    # 0.2 mL/day from 5 January: alarm 5 April, empty 15 April; 17 April is in withdrawal.
+    assert "Sunday 5 April 2026 at 00:00 to Wednesday 15 April 2026 at 00:00" in html
+    assert "Friday 17 April 2026 at 00:00:</b> " + se.STAGES[2] in html

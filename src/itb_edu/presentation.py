@@ -860,3 +860,53 @@ def visit_debrief_html(
         f"<details class='itb-visit-sources'><summary>Sources ({len(order)}): the numbers "
         f"in the table</summary><ol>{sources}</ol></details></div>"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The missed-refill timeline in words (everything the figure's hover text says, readable)
+# --------------------------------------------------------------------------------------------
+def timeline_table_html(phases: Sequence[Any], today: Any = None) -> HTMLBlock:
+    """Return the missed-refill timeline as a table: each phase, from when to when, what happens.
+
+    Parameters
+    ----------
+    phases : sequence of itb_edu.side_effects.TimelinePhase
+        From :func:`itb_edu.side_effects.timeline_for`.
+    today : date, datetime or str, optional
+        A moment to name in words below the table, with the stage it falls in.
+
+    Returns
+    -------
+    HTMLBlock
+        The text of the figure's hover labels, for a projector, paper, the keyboard and screen
+        readers.
+    """
+    from .side_effects import as_moment, stage_at
+
+    rows = []
+    for phase in phases:
+        when = (
+            moment_words(phase.start)
+            if phase.is_moment
+            else f"{moment_words(phase.start)} to {moment_words(phase.end)}"
+        )
+        rows.append(
+            f"<tr><td>{html.escape(phase.name)}</td><td>{html.escape(when)}</td>"
+            f"<td>{html.escape(phase.description)}</td>"
+            f"<td>{html.escape(', '.join(phase.source_ids))}</td></tr>"
+        )
+    note = ""
+    if today is not None:
+        moment = as_moment("today", today)
+        alarm = next(p.start for p in phases if p.name.startswith("Running low"))
+        empty = next(p.start for p in phases if p.name.startswith("Reservoir empty"))
+        note = (
+            f"<p><b>{html.escape(moment_words(moment))}:</b> "
+            f"{html.escape(stage_at(moment, alarm, empty))}.</p>"
+        )
+    return HTMLBlock(
+        TABLE_CSS + '<table class="itb-table"><caption>The missed-refill timeline in words'
+        "</caption><thead><tr><th>Phase</th><th>When</th><th>What happens and what the "
+        "nurse does</th><th>Sources</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{note}"
+    )
