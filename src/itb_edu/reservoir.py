@@ -120,11 +120,6 @@ def _floor_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def _as_moment(name: str, value: object) -> datetime:
-    """Return a ``date`` (as midnight) or ``datetime`` as a datetime; raise otherwise."""
-    return to_datetime(name, value)
-
-
 def moment_in_words(moment: datetime | None) -> str:
     """Write a moment as words, for example ``"Sunday 5 April 2026 at 09:30"``.
 
@@ -578,7 +573,7 @@ class RefillPlan:
 
     # -- moments ------------------------------------------------------------------------------
     def _minutes_since_refill(self, when: object, name: str = "when") -> Fraction:
-        moment = _as_moment(name, when)
+        moment = to_datetime(name, when)
         if _is_aware(moment) != _is_aware(self.refill_at):
             raise parameter_error(
                 name,
@@ -735,7 +730,7 @@ def _check_boluses(
         if isinstance(when, timedelta):
             moment = _advance(refill_at, when)
         else:
-            moment = _as_moment(f"boluses[{index}] when", when)
+            moment = to_datetime(f"boluses[{index}] when", when)
         if _is_aware(moment) != aware:
             raise parameter_error(
                 f"boluses[{index}]",
@@ -894,7 +889,7 @@ def plan_refill(
     max_interval = None
     if max_interval_days is not None:
         max_interval = require_positive("max_interval_days", max_interval_days)
-    start = _as_moment("refill_at", refill_at)
+    start = to_datetime("refill_at", refill_at)
     checked_boluses = _check_boluses(boluses, start)
 
     # -- exact model --------------------------------------------------------------------------

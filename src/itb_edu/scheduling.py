@@ -164,10 +164,6 @@ def _cell_required(name: str, value: object) -> float:
     return number
 
 
-def _parse_moment(name: str, text: object) -> datetime:
-    return to_datetime(name, text, text=True)
-
-
 def clinic_calendar(
     cohort: pd.DataFrame,
     pumps: pd.DataFrame,
@@ -246,7 +242,7 @@ def clinic_calendar(
                 concentration_mcg_per_ml=_cell_required(
                     "concentration_mcg_per_ml", record["concentration_mcg_per_ml"]
                 ),
-                refill_at=_parse_moment("last_refill_at", record["last_refill_at"]),
+                refill_at=to_datetime("last_refill_at", record["last_refill_at"], text=True),
                 daily_dose_mcg=daily_dose,
                 schedule=schedule,
                 low_alarm_ml=alarm_ml,

@@ -25,11 +25,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ._validate import require_finite, require_positive
 from .data import VISIT_CONDITIONS, VISIT_STEPS
 from .errors import parameter_error
 from .moments import to_datetime
 from .pumps import PumpFacts, pump_facts
 from .reservoir import (
+    DEFAULT_LOW_ALARM_ML,
     ConcentrationChange,
     RefillPlan,
     ResidualCheck,
@@ -61,6 +63,7 @@ __all__ = [
     "act",
     "alarm_card",
     "debrief",
+    "dose_per_day_mcg",
     "load_scenarios",
     "right_action",
     "start",
@@ -74,6 +77,38 @@ STEPS: tuple[str, ...] = VISIT_STEPS
 
 #: Units a mock programmer offers for the dose, and the factor to mcg/day.
 DOSE_UNITS: dict[str, float] = {"mcg/day": 1.0, "mcg/h": 24.0, "mg/day": 1000.0}
+
+
+def dose_per_day_mcg(dose: float, unit: str) -> float:
+    """Return a dose written in ``unit`` as the programmer takes it [mcg/day].
+
+    Parameters
+    ----------
+    dose : float
+        The number as written in the order.
+    unit : str
+        A key of :data:`DOSE_UNITS` (``"mcg/day"``, ``"mcg/h"``, ``"mg/day"``).
+
+    Returns
+    -------
+    float
+        ``dose`` times the unit's factor [mcg/day].
+
+    Raises
+    ------
+    itb_edu.errors.ParameterError
+        About ``unit`` when it is not one of the units, about ``dose`` when it is not a finite
+        number.
+
+    Examples
+    --------
+    >>> dose_per_day_mcg(12.5, "mcg/h"), dose_per_day_mcg(0.3, "mg/day")
+    (300.0, 300.0)
+    """
+    if unit not in DOSE_UNITS:
+        raise parameter_error("unit", unit, f"unit must be one of {list(DOSE_UNITS)}, got {unit!r}")
+    return require_finite("dose", dose) * DOSE_UNITS[unit]
+
 
 #: Steps whose answer is typed or set rather than chosen from a list.
 _INPUT_STEPS = {"fill": ("fill_volume_ml",), "program": ("dose", "unit", "concentration")}
@@ -243,7 +278,7 @@ class Programme:
     @property
     def daily_dose_mcg(self) -> float:
         """The dose the pump will give per day [mcg/day]."""
-        return self.dose * DOSE_UNITS[self.unit]
+        return dose_per_day_mcg(self.dose, self.unit)
 
 
 @dataclass(frozen=True)
@@ -515,14 +550,13 @@ def _pump(state: VisitState) -> PumpFacts:
 def last_plan(state: VisitState) -> RefillPlan:
     """Return the plan of the previous refill (what the pump has been doing since)."""
     s = state.scenario
-    pump = _pump(state)
     return plan_refill(
         fill_volume_ml=s.last_fill_ml,
         concentration_mcg_per_ml=s.last_concentration_mcg_per_ml,
         daily_dose_mcg=s.last_daily_dose_mcg,
         refill_at=s.last_refill_at,
-        low_alarm_ml=pump.alarm_ml if pump.alarm_ml is not None else 2.0,
-        reservoir_ml=pump.reservoir_ml,
+        low_alarm_ml=_alarm_ml(state),
+        reservoir_ml=_pump(state).reservoir_ml,
     )
 
 
@@ -538,7 +572,7 @@ def today_check(state: VisitState) -> ResidualCheck:
 
 def _alarm_ml(state: VisitState) -> float:
     alarm = _pump(state).alarm_ml
-    return alarm if alarm is not None else 2.0
+    return alarm if alarm is not None else DEFAULT_LOW_ALARM_ML
 
 
 def ordered_plan(state: VisitState, fill_volume_ml: float | None = None) -> RefillPlan:
@@ -1069,8 +1103,6 @@ def act(state: VisitState, action: Action) -> tuple[VisitState, Feedback]:
 
 
 def _act_fill(state: VisitState, step: _Step, action: Action) -> tuple[VisitState, Feedback]:
-    from ._validate import require_positive
-
     volume = require_positive("fill_volume_ml", action.fill_volume_ml)
     reservoir = _pump(state).reservoir_ml
     if reservoir is not None and volume > reservoir:
@@ -1097,8 +1129,6 @@ def _act_fill(state: VisitState, step: _Step, action: Action) -> tuple[VisitStat
 
 
 def _act_program(state: VisitState, step: _Step, action: Action) -> tuple[VisitState, Feedback]:
-    from ._validate import require_positive
-
     programme = action.programme
     if programme is None:
         raise parameter_error("programme", None, "programme is needed at the program step")

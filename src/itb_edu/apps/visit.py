@@ -35,6 +35,7 @@ from itb_edu.presentation import (
     visit_debrief_html,
     visit_feedback_html,
 )
+from itb_edu.quiz import load_source_citations
 from itb_edu.scheduling import alarm_ical
 from itb_edu.visit import (
     DOSE_UNITS,
@@ -81,7 +82,6 @@ _LABELS = {
     "concentration_mcg_per_ml": "concentration",
 }
 
-_ERROR_STYLE = "color:#b3261e;font-size:0.92em;"
 _NOTICE_STYLE = "border-left:4px solid #9a6700;background:#fff8e5;padding:4px 10px;"
 _STORY_STYLE = (
     "border:1px solid #c8d1dc;background:#f6f8fa;padding:8px 12px;border-radius:4px;"
@@ -580,17 +580,6 @@ class VisitApp(widgets.VBox):
                         trace.line = line
 
 
-def _citations() -> dict[str, tuple[str, str]]:
-    from itb_edu import data
-
-    table = data.sources()
-    urls = table["url"].fillna("")
-    return {
-        str(s): (str(c), str(u))
-        for s, c, u in zip(table["source_id"], table["citation"], urls, strict=True)
-    }
-
-
 def visit_app(scenario_id: str | None = None) -> VisitApp:
     """Build the refill-visit practice.
 
@@ -620,4 +609,4 @@ def visit_app(scenario_id: str | None = None) -> VisitApp:
         start(scenario_id)  # raises the engine's error, naming the scenarios
     products = data.drug_products()
     strengths = sorted({float(c) for c in products["concentration_mcg_per_ml"]})
-    return VisitApp(scenarios, scenario_id, _citations(), strengths)
+    return VisitApp(scenarios, scenario_id, load_source_citations(), strengths)

@@ -10,13 +10,11 @@ For education only: not for programming, refilling or managing a real pump.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from .. import data
-from ..errors import parameter_error
 from ..presentation import TABLE_CSS, rows_html, show_table
-from ..visit import DOSE_UNITS
+from ..visit import DOSE_UNITS, dose_per_day_mcg
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
@@ -67,10 +65,7 @@ def per_day(dose: float, unit: str) -> HTML:
     >>> "300 mcg/day" in per_day(12.5, "mcg/h").data
     True
     """
-    if unit not in DOSE_UNITS:
-        raise parameter_error("unit", unit, f"unit must be one of {list(DOSE_UNITS)}, got {unit!r}")
-    if isinstance(dose, bool) or not isinstance(dose, int | float) or not math.isfinite(dose):
-        raise parameter_error("dose", dose, f"dose must be a finite number, got {dose!r}")
+    per_day = dose_per_day_mcg(dose, unit)
     from IPython.display import HTML
 
     factor = DOSE_UNITS[unit]
@@ -84,7 +79,7 @@ def per_day(dose: float, unit: str) -> HTML:
     rows = [
         ("As written", f"{dose:g} {unit}"),
         ("Working", how),
-        ("What the programmer takes", f"{dose * factor:g} mcg/day"),
+        ("What the programmer takes", f"{per_day:g} mcg/day"),
     ]
     return HTML(
         TABLE_CSS + rows_html(rows, f"A dose written as {dose:g} {unit}", css_class="itb-plan")
