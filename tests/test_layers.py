@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "itb_edu"
 DOMAIN = {
     "itb_edu._validate",
     "itb_edu.errors",
+    "itb_edu.cases",
     "itb_edu.course",
     "itb_edu.data",
     "itb_edu.faq",
@@ -32,6 +33,7 @@ DOMAIN = {
     "itb_edu.reservoir",
     "itb_edu.scheduling",
     "itb_edu.side_effects",
+    "itb_edu.teaching",
     "itb_edu.visit",
 }
 WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "IPython", "ipykernel")

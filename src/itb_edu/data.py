@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -49,15 +50,26 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "ACTION_GROUPS",
+    "CASE_CAUSES",
+    "CASE_OBSERVATIONS",
+    "CASE_ROLES",
+    "CASE_SEVERITIES",
     "CHOICE_SEPARATOR",
     "SPECS",
     "DataValidationError",
     "Problem",
+    "case_actions",
+    "case_stages",
+    "cases",
     "course_data_dir",
     "drug_products",
+    "emergency_actions",
     "facts",
     "faq",
     "load_table",
+    "look_alikes",
+    "patient_teaching",
     "pumps",
     "quiz",
     "quiz_ids",
@@ -68,6 +80,7 @@ __all__ = [
     "split_ids",
     "system_parts",
     "table_names",
+    "teach_back",
     "teaching_cohort",
     "weight_studies",
     "withdrawal_vs_overdose",
@@ -252,6 +265,43 @@ VISIT_CONDITIONS: tuple[str, ...] = (
     "eri",
     "no-eri",
 )
+
+#: Groups of the emergency first-actions checklist (``data/emergency_actions.csv``), in
+#: checklist order.
+ACTION_GROUPS: tuple[str, ...] = (
+    "assess",
+    "support",
+    "ask",
+    "call",
+    "investigate",
+    "treat",
+    "wait",
+)
+#: What a case's true cause is (``data/cases.csv``).
+CASE_CAUSES: tuple[str, ...] = (
+    "withdrawal",
+    "overdose",
+    "autonomic-dysreflexia",
+    "sepsis",
+    "meningitis",
+    "neuroleptic-malignant-syndrome",
+    "malignant-hyperthermia",
+    "serotonin-syndrome",
+)
+#: What an action does in a case (``data/case_actions.csv``; :mod:`itb_edu.cases`).
+CASE_ROLES: tuple[str, ...] = ("turns", "needed", "helps", "not-indicated", "harms")
+#: The observations every stage of a case gives, in words (``data/case_stages.csv``).
+CASE_OBSERVATIONS: tuple[str, ...] = (
+    "temperature",
+    "heart_rate",
+    "blood_pressure",
+    "breathing",
+    "consciousness",
+    "tone",
+    "itching",
+)
+#: Severity of a stage: 1 early, 2 worsening, 3 severe, 4 life-threatening (the case ends).
+CASE_SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 
 SPECS: dict[str, TableSpec] = {
     "sources": TableSpec(
@@ -462,6 +512,94 @@ SPECS: dict[str, TableSpec] = {
             _text("feedback_right", required=False),
             _text("feedback_wrong", required=False),
             _text("part_id", required=False),
+            SOURCE_IDS,
+        ),
+    ),
+    # The emergency cases (itb_edu.cases): the first-actions checklist, the cases, how each
+    # case evolves untreated, and what each action does in each case.
+    "emergency_actions": TableSpec(
+        (
+            _text("action_id"),
+            _category("group", ACTION_GROUPS),
+            _text("label"),
+            _text("checklist"),
+            _number("minutes"),
+            _text("requires", required=False),
+            _text("default_feedback"),
+            SOURCE_IDS,
+        ),
+        key="action_id",
+    ),
+    "cases": TableSpec(
+        (
+            _text("case_id"),
+            _text("title"),
+            _text("patient"),
+            _text("setting"),
+            _text("story"),
+            _text("pump_id"),
+            _category("cause", CASE_CAUSES),
+            _number("arrival_hours"),
+            _text("trains"),
+            _text("recovery"),
+            _text("family_point"),
+            SOURCE_IDS,
+        ),
+        key="case_id",
+    ),
+    "case_stages": TableSpec(
+        (
+            _text("case_id"),
+            _text("stage_id"),
+            _number("from_hours"),
+            _number("severity"),
+            _text("summary"),
+            *(_text(name) for name in CASE_OBSERVATIONS),
+            _text("timing"),
+            SOURCE_IDS,
+        ),
+    ),
+    # Teaching patients and families (itb_edu.teaching): the topics and the teach-back practice.
+    "patient_teaching": TableSpec(
+        (_text("topic_id"), _text("topic"), _text("teach"), _text("why"), SOURCE_IDS),
+        key="topic_id",
+    ),
+    "look_alikes": TableSpec(
+        (
+            _text("condition_id"),
+            _text("condition"),
+            _text("signs"),
+            _text("time_course"),
+            _text("points_to"),
+            _text("ask_first"),
+            _text("blood_pressure"),
+            SOURCE_IDS,
+        ),
+        key="condition_id",
+    ),
+    "teach_back": TableSpec(
+        (
+            _text("item_id"),
+            _text("topic_id"),
+            _text("taught"),
+            _text("questions"),
+            _text("good_question"),
+            _text("question_feedback"),
+            _text("answer"),
+            _category("answer_ok", YES_NO),
+            _text("answer_feedback"),
+            SOURCE_IDS,
+        ),
+        key="item_id",
+    ),
+    "case_actions": TableSpec(
+        (
+            _text("case_id"),
+            _text("action_id"),
+            _category("role", CASE_ROLES),
+            _text("requires", required=False),
+            _text("finding", required=False),
+            _text("feedback"),
             SOURCE_IDS,
         ),
     ),
@@ -812,6 +950,117 @@ def _check_visit_choices(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
+_CASE_TABLES = ("emergency_actions", "cases", "case_stages", "case_actions")
+
+
+def _check_case_tables(
+    name: str, frame: pd.DataFrame, label: str, directory: Path
+) -> list[Problem]:
+    """Check the emergency-case tables against each other and against ``pumps.csv``."""
+    problems: list[Problem] = []
+    if name == "emergency_actions":
+        known = set(frame["action_id"].astype(str))
+        for line, cell in frame["requires"].items():
+            for action_id in split_ids("" if _is_missing(cell) else str(cell)):
+                if action_id not in known:
+                    problems.append(
+                        Problem(label, int(line), "requires", f"{action_id!r} is not an action_id")
+                    )
+        return problems
+    if name == "cases":
+        pump_ids = set(_load("pumps", directory)["pump_id"])
+        for index, row in frame.iterrows():
+            if str(row["pump_id"]) not in pump_ids:
+                problems.append(
+                    Problem(label, int(index), "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
+                )
+        return problems
+    cases = _load("cases", directory).set_index("case_id")
+    case_ids = set(cases.index)
+    if name == "case_stages":
+        for index, row in frame.iterrows():
+            if str(row["case_id"]) not in case_ids:
+                problems.append(
+                    Problem(label, int(index), "case_id", f"{row['case_id']!r} is not in cases.csv")
+                )
+            if row["severity"] not in CASE_SEVERITIES:
+                problems.append(
+                    Problem(label, int(index), "severity", f"must be one of {CASE_SEVERITIES}")
+                )
+        for case_id, own in frame.groupby("case_id", sort=False):
+            first = int(own.index[0])
+            hours, severity = list(own["from_hours"]), list(own["severity"])
+            if hours[0] != 0:
+                problems.append(
+                    Problem(label, first, "from_hours", "a case's first stage starts at 0")
+                )
+            if any(b <= a for a, b in itertools.pairwise(hours)):
+                problems.append(
+                    Problem(
+                        label, first, "from_hours", f"stages of {case_id!r} are not in time order"
+                    )
+                )
+            if any(b <= a for a, b in itertools.pairwise(severity)) or severity[-1] != 4:
+                problems.append(
+                    Problem(
+                        label,
+                        first,
+                        "severity",
+                        f"stages of {case_id!r} must grow more severe and end at 4",
+                    )
+                )
+            if case_id in case_ids and cases.loc[case_id, "arrival_hours"] >= hours[-1]:
+                problems.append(
+                    Problem(
+                        label,
+                        int(own.index[-1]),
+                        "from_hours",
+                        f"the last stage of {case_id!r} must come after its arrival_hours",
+                    )
+                )
+            if own["stage_id"].duplicated().any():
+                problems.append(Problem(label, first, "stage_id", f"repeated in {case_id!r}"))
+        return problems
+    # case_actions
+    action_ids = set(_load("emergency_actions", directory)["action_id"])
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in frame.iterrows():
+        line = int(index)
+        pair = (str(row["case_id"]), str(row["action_id"]))
+        if pair[0] not in case_ids:
+            problems.append(Problem(label, line, "case_id", f"{pair[0]!r} is not in cases.csv"))
+        if pair[1] not in action_ids:
+            problems.append(
+                Problem(label, line, "action_id", f"{pair[1]!r} is not in emergency_actions.csv")
+            )
+        if pair in seen:
+            problems.append(
+                Problem(label, line, "action_id", f"repeats line {seen[pair]} for {pair[0]!r}")
+            )
+        seen.setdefault(pair, line)
+        requires = "" if _is_missing(row["requires"]) else str(row["requires"])
+        for action_id in split_ids(requires):
+            if action_id not in action_ids:
+                problems.append(
+                    Problem(label, line, "requires", f"{action_id!r} is not an action_id")
+                )
+    for case_id in sorted(case_ids):
+        own = frame[frame["case_id"] == case_id]
+        where = int(own.index[0]) if not own.empty else 2
+        if not (own["role"] == "turns").any():
+            problems.append(
+                Problem(label, where, "role", f"case {case_id!r} has no action that turns it")
+            )
+        for needed in ("pump-card", "listen-alarm"):
+            if needed not in set(own["action_id"]):
+                problems.append(
+                    Problem(
+                        label, where, "action_id", f"case {case_id!r} gives no row for {needed!r}"
+                    )
+                )
+    return problems
+
+
 def _check_source_rows(frame: pd.DataFrame, label: str) -> list[Problem]:
     problems = []
     for line, source_id in frame["source_id"].items():
@@ -918,6 +1167,31 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
                         label, int(line), "part_id", f"{part!r} is not a part of the pump figure"
                     )
                 )
+    if name == "teach_back":
+        topics = set(_load("patient_teaching", directory)["topic_id"])
+        for index, row in frame.iterrows():
+            line = int(index)
+            if str(row["topic_id"]) not in topics:
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "topic_id",
+                        f"{row['topic_id']!r} is not in patient_teaching.csv",
+                    )
+                )
+            questions = split_choices(row["questions"])
+            if len(questions) < 2 or row["good_question"] not in questions:
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "good_question",
+                        "must be exactly one of two or more questions separated by ' | '",
+                    )
+                )
+    if name in _CASE_TABLES:
+        problems += _check_case_tables(name, frame, label, directory)
     if problems:
         raise DataValidationError(sorted(problems, key=_problem_order))
     if spec is not None:
@@ -1236,6 +1510,97 @@ def visit_choices(data_dir: str | Path | None = None) -> pd.DataFrame:
         ``source_ids``.
     """
     return load_table("visit_choices", data_dir)
+
+
+def emergency_actions(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the first-actions checklist the emergency cases use, ``data/emergency_actions.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per action: ``action_id``, ``group`` (one of :data:`ACTION_GROUPS`), the
+        ``label`` a learner chooses, the ``checklist`` line (what to do and why),
+        ``minutes`` [min] the action takes in the teaching model, the actions it ``requires``
+        first, the ``default_feedback`` for a case that gives the action no row, and sources.
+    """
+    return load_table("emergency_actions", data_dir)
+
+
+def cases(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the emergency cases, ``data/cases.csv`` (fictional patients).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case: title, patient, setting, story, pump (a row of ``pumps.csv``), the
+        true ``cause`` (one of :data:`CASE_CAUSES`), ``arrival_hours`` [h] since the first
+        sign when the learner meets the patient, what the case trains, what recovery looks
+        like, and sources.
+    """
+    return load_table("cases", data_dir)
+
+
+def case_stages(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return how each case evolves untreated, ``data/case_stages.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stage: ``from_hours`` [h] since the first sign, ``severity`` (1 early to
+        4 life-threatening), a summary, the observations in words (:data:`CASE_OBSERVATIONS`),
+        what the sources say about the timing, and sources.
+    """
+    return load_table("case_stages", data_dir)
+
+
+def case_actions(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return what each action does in each case, ``data/case_actions.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``case_id``, ``action_id``, ``role`` (one of :data:`CASE_ROLES`), the actions it
+        ``requires`` in this case (instead of the checklist's), the ``finding`` it reveals,
+        the ``feedback`` and sources.
+    """
+    return load_table("case_actions", data_dir)
+
+
+def look_alikes(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return withdrawal, overdose and their look-alikes side by side, ``data/look_alikes.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per condition: ``signs``, ``time_course``, what ``points_to`` it, the one
+        question to ``ask_first``, what ``blood_pressure`` does, and sources.
+    """
+    return load_table("look_alikes", data_dir)
+
+
+def patient_teaching(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return what patients and families are taught, ``data/patient_teaching.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic: ``topic_id``, ``topic``, what to ``teach``, ``why`` and sources.
+    """
+    return load_table("patient_teaching", data_dir)
+
+
+def teach_back(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the teach-back practice, ``data/teach_back.csv`` (fictional answers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: the topic, what was ``taught``, the ``questions`` to choose from
+        (separated by ``" | "``), the ``good_question`` (one of them) and why, the fictional
+        patient's ``answer``, whether it shows understanding (``answer_ok``, yes/no) and why,
+        and sources.
+    """
+    return load_table("teach_back", data_dir)
 
 
 def resolve_sources(ids: Iterable[str], data_dir: str | Path | None = None) -> pd.DataFrame:
