@@ -43,7 +43,10 @@ PLOTTING = ("plotly",)
 def layer(module: str) -> str:
     if module in DOMAIN:
         return "domain"
-    if module.startswith("itb_edu.figures") or module == "itb_edu.presentation":
+    if module.startswith("itb_edu.figures") or module in (
+        "itb_edu.presentation",
+        "itb_edu.case_presentation",
+    ):
         return "figures"
     if module == "itb_edu.figure_widget":
         return "figure_widget"

@@ -65,4 +65,15 @@ COURSE: tuple[Module, ...] = (
         60,
         "Nurses who assist at or carry out refills; educators running a practice session.",
     ),
+    Module(
+        "05_emergencies.ipynb",
+        "Emergencies: withdrawal, overdose and their look-alikes",
+        "Eight fictional emergencies that unfold while you act: withdrawal (a missed refill, a "
+        "catheter fault, severe), overdose (after a refill, after a restart), autonomic "
+        "dysreflexia, meningitis and a drug reaction; the first-actions checklist; telling "
+        "them apart; teaching families, teach-back and a take-home sheet.",
+        60,
+        "Nurses on wards, in emergency departments and pump clinics; educators running an "
+        "emergency session.",
+    ),
 )

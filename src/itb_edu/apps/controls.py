@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["ERROR_STYLE", "Field", "FieldSpec", "download_link", "learner_message"]
+__all__ = ["ERROR_STYLE", "Field", "FieldSpec", "StaticView", "download_link", "learner_message"]
 
 #: Style of a message beside a control (the ⚠ sign and the words carry it, not the colour).
 ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
@@ -146,3 +146,31 @@ def download_link(content: bytes, filename: str, mime: str, label: str) -> str:
         f'<a download="{html.escape(filename, quote=True)}" '
         f'href="data:{mime};base64,{payload}" target="_blank">{html.escape(label)}</a>'
     )
+
+
+class StaticView:
+    """Mixin for an app widget: what it shows where it cannot be drawn.
+
+    A stored notebook opened before it runs, a notebook viewer, a handout: none of them draws
+    the widget, and without this they print its Python repr (``VBox(children=...)``). An app
+    that mixes this in gives instead its own words: :meth:`static_text` (plain text) and
+    :meth:`static_html`, which say what the app is for and how to use it, never the answers.
+    """
+
+    def static_text(self) -> str:  # pragma: no cover - every app defines it
+        """Return the app's purpose in plain text."""
+        raise NotImplementedError
+
+    def static_html(self) -> str:
+        """Return the app's purpose as HTML (default: the plain text, escaped)."""
+        return f"<p>{html.escape(self.static_text())}</p>"
+
+    def __repr__(self) -> str:
+        return self.static_text()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = self.static_text()
+        data["text/html"] = self.static_html()
+        return bundle
