@@ -50,7 +50,7 @@ def test_a_harmful_choice_is_stopped_and_the_learner_chooses_again():
     assert "What would follow if nothing better were done" in app.feedback.value
     assert app.state.clock_hours == before
     assert not app.do_button.disabled
-    assert app.action.value is None  # ready for the next choice
+    assert app.action.value == ""  # ready for the next choice
     stopped = [t for t in app.figure.data if t.name == "Harmful choices, stopped"]
     assert len(stopped) == 1
 

@@ -28,6 +28,7 @@ __all__ = [
     "checklist_html",
     "family_sheet_document",
     "family_sheet_html",
+    "figure_text_html",
     "hours_words",
     "look_alikes_html",
     "teach_back_feedback_html",
@@ -272,9 +273,50 @@ def case_view_html(shown: CaseView) -> str:
         f"<div class='itb-case-clock'>Time since you met the patient: "
         f"{html.escape(elapsed)}{status}</div>"
         f"<p class='itb-case-now'><b>The patient now:</b> {html.escape(shown.summary)}</p>"
-        + rows_html(shown.observations, "Observations", css_class="itb-case-obs")
+        + rows_html(
+            shown.observations,
+            "Observations when the course turned (improving since)"
+            if shown.recovering
+            else "Observations",
+            css_class="itb-case-obs",
+        )
         + findings
         + f"<p class='itb-case-model'>{html.escape(MODEL_NOTE)}</p></div>"
+    )
+
+
+def figure_text_html(state: CaseState, alt: str) -> str:
+    """Return the timeline figure in words: its description and the numbered actions.
+
+    Parameters
+    ----------
+    state : itb_edu.cases.CaseState
+    alt : str
+        The figure's one-line description (:func:`itb_edu.figures.cases.timeline_alt_text`).
+
+    Returns
+    -------
+    str
+        The description, then every action in order with the time since the learner met the
+        patient: the numbers match the figure's markers; stopped choices are marked ✘.
+    """
+    arrival = state.case.arrival_hours
+    items = []
+    number = 0
+    for feedback in state.history:
+        when = hours_words(feedback.until_hours - arrival)
+        if feedback.carried_out:
+            number += 1
+            items.append(f"<li value='{number}'>{when}: {html.escape(feedback.label)}</li>")
+        elif feedback.role == "harms":
+            items.append(
+                f"<li style='list-style:none'>✘ stopped at {when}: "
+                f"{html.escape(feedback.label)}</li>"
+            )
+    listing = f"<ol style='margin:2px 0'>{''.join(items)}</ol>" if items else ""
+    return (
+        f"<div class='itb-figure-alt' style='font-size:0.95em'><b>The figure shows:</b> "
+        f"{html.escape(alt)}{listing}</div>"
     )
 
 

@@ -318,7 +318,8 @@ class CaseView:
     summary : str
         The patient now, in words.
     observations : tuple of (str, str)
-        Label and words for each observation.
+        Label and words for each observation (once the course has turned: as they were when
+        it turned; the patient improves from there).
     findings : tuple of (str, str)
         What the learner's actions have revealed: action label and finding.
     done : tuple of str
@@ -748,12 +749,8 @@ def view(state: CaseState) -> CaseView:
     recovering = turned_at is not None
     stage = stage_at(case, state.clock_hours if turned_at is None else turned_at)
     labels = OBSERVATION_LABELS
-    if recovering:
-        summary = f"The course has turned. {case.recovery}"
-        observations = tuple((labels[k], f"{v} (improving)") for k, v in stage.observations)
-    else:
-        summary = stage.summary
-        observations = tuple((labels[k], v) for k, v in stage.observations)
+    summary = f"The course has turned. {case.recovery}" if recovering else stage.summary
+    observations = tuple((labels[k], v) for k, v in stage.observations)
     findings = tuple((f.label, f.finding) for f in state.history if f.carried_out and f.finding)
     return CaseView(
         title=case.title,

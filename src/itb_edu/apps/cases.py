@@ -31,6 +31,7 @@ from itb_edu.case_presentation import (
     case_view_html,
     family_sheet_document,
     family_sheet_html,
+    figure_text_html,
     teach_back_feedback_html,
     teach_back_item_html,
 )
@@ -50,6 +51,8 @@ from itb_edu.teaching import (
 __all__ = ["CaseApp", "TeachBackApp", "case_app", "teach_back_app"]
 
 _LABELS = {"action_id": "action"}
+#: The first entry of the action list: nothing chosen yet.
+_PLACEHOLDER = "Choose your next action…"
 
 
 class CaseApp(StaticView, widgets.VBox):
@@ -64,7 +67,7 @@ class CaseApp(StaticView, widgets.VBox):
     story, patient : ipywidgets.HTML
         The case as introduced; the patient now.
     action : ipywidgets.Dropdown
-        The checklist's actions (value: the engine's action id; nothing chosen at first).
+        The checklist's actions (value: the engine's action id; ``""`` while nothing is chosen).
     do_button, end_button : ipywidgets.Button
         Do the chosen action; end the case and see the debrief.
     feedback, debrief, sheet : ipywidgets.HTML
@@ -93,12 +96,12 @@ class CaseApp(StaticView, widgets.VBox):
         self.patient.add_class("itb-case-patient")
         checklist = next(iter(cases.values())).checklist
         self.action = widgets.Dropdown(
-            options=[("Choose your next action…", None)]
+            options=[(_PLACEHOLDER, "")]
             + [
                 (f"{GROUP_WORDS[item.group]}: {item.label}", item.action_id)
                 for item in checklist.values()
             ],
-            value=None,
+            value="",
             description="Your next action",
             style={"description_width": "130px"},
             layout=widgets.Layout(width="100%", max_width="62rem"),
@@ -107,7 +110,9 @@ class CaseApp(StaticView, widgets.VBox):
         self.message = self.field.message
         self.action.observe(self.field.clear, names="value")
         self.do_button = widgets.Button(description="Do it", button_style="primary", icon="play")
-        self.end_button = widgets.Button(description="End the case and debrief", icon="flag")
+        self.end_button = widgets.Button(
+            description="End the case and debrief", icon="flag", layout=widgets.Layout(width="auto")
+        )
         self.feedback = widgets.HTML()
         self.feedback.add_class("itb-case-feedback")
         self.debrief = widgets.HTML()
@@ -179,11 +184,7 @@ class CaseApp(StaticView, widgets.VBox):
             self.figure.layout.title = new.layout.title
             self.figure.layout.xaxis.range = new.layout.xaxis.range
             self.figure.layout.meta = new.layout.meta
-        self.figure_alt.value = (
-            f"<p class='itb-figure-alt'><small><b>The figure shows:</b> "
-            f"{html.escape(timeline_alt_text(self.state))} Every event is in the debrief's "
-            "table in words.</small></p>"
-        )
+        self.figure_alt.value = figure_text_html(self.state, timeline_alt_text(self.state))
         over = self.state.finished
         self.do_button.disabled = over
         self.action.disabled = over
@@ -215,14 +216,14 @@ class CaseApp(StaticView, widgets.VBox):
         self.feedback.value = ""
         self.debrief.value = ""
         self.sheet.value = ""
-        self.action.value = None
+        self.action.value = ""
         self.field.clear()
         self._draw()
 
     def do(self, button: Any = None) -> None:
         """Send the chosen action to the engine and show what happened."""
         self.field.clear()
-        if self.action.value is None:
+        if not self.action.value:
             self.field.error("Choose an action in the list first.")
             return
         try:
@@ -234,7 +235,7 @@ class CaseApp(StaticView, widgets.VBox):
         self.feedback.value = case_feedback_html(
             feedback, self.citations, arrival_hours=state.case.arrival_hours
         )
-        self.action.value = None
+        self.action.value = ""
         self._draw()
 
     def end(self, button: Any = None) -> None:

@@ -110,12 +110,18 @@ def case_timeline_figure(state: CaseState) -> go.Figure:
         ),
         go.Scatter(
             x=[f.until_hours - arrival for f in done],
-            y=[stage_at(case, min(f.until_hours, turned or f.until_hours)).severity for f in done],
+            # Numbers on four heights, so that actions minutes apart stay readable.
+            y=[
+                stage_at(case, min(f.until_hours, turned or f.until_hours)).severity
+                + 0.18 * (1 + i % 4)
+                for i, f in enumerate(done)
+            ],
             mode="markers+text",
             name="Your actions (numbered in order)",
             text=[str(i) for i in range(1, len(done) + 1)],
-            textposition="top center",
-            marker={"size": 12, "color": LINE, "symbol": "circle"},
+            textposition="middle right",
+            textfont={"size": 15},
+            marker={"size": 11, "color": LINE, "symbol": "circle"},
             hovertext=[f.label for f in done],
             hoverinfo="text",
         ),
@@ -124,7 +130,7 @@ def case_timeline_figure(state: CaseState) -> go.Figure:
         traces.append(
             go.Scatter(
                 x=[f.at_hours - arrival for f in stopped],
-                y=[stage_at(case, f.at_hours).severity for f in stopped],
+                y=[stage_at(case, f.at_hours).severity - 0.14 for f in stopped],
                 mode="markers",
                 name="Harmful choices, stopped",
                 marker={"size": 14, "color": DANGER, "symbol": "x"},
