@@ -138,3 +138,11 @@ def test_teach_back_switching_item_starts_it_afresh():
     with pytest.raises(ParameterError) as raised:
         teach_back_app("tb-nothing")
     assert raised.value.parameter == "item_id"
+
+
+def test_teach_back_items_are_named_by_their_topic():
+    from itb_edu.teaching import topics
+
+    app = teach_back_app()
+    titles = {t.topic for t in topics().values()}
+    assert {label for label, _ in app.item.options} <= titles

@@ -396,3 +396,14 @@ def test_no_traceback_or_repr_anywhere(scenario_id):
     for bad in ("Traceback", "Error(", "Feedback(", "Consequence(", "datetime.", "_ml", "nan"):
         assert bad not in words, bad
     assert "Debrief:" in words
+
+
+def test_the_stored_form_describes_the_practice_in_words():
+    from itb_edu.apps.visit import visit_app
+
+    app = visit_app()
+    bundle = app._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["text/plain"].startswith("Refill-visit practice")
+    assert "A routine refill" in data["text/html"]
+    assert "VisitApp(" not in data["text/plain"]

@@ -116,3 +116,13 @@ def test_the_family_sheet_is_a_printable_page():
     assert "Out of hours: who to call" in page
     assert "fictional" in page
     assert "@media print" in page
+
+
+def test_the_educator_guide_lists_every_case_with_its_right_order_and_harms():
+    text = cp.case_guide_html().html
+    for case in cases.load_cases().values():
+        assert case.title in text
+        assert case.trains in text
+        labels = [case.checklist[a].label for a in cases.best_actions(case)]
+        listed = "".join(f"<li>{label}</li>" for label in labels)
+        assert listed.replace("'", "&#x27;") in text

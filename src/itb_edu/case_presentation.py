@@ -23,6 +23,8 @@ __all__ = [
     "GROUP_WORDS",
     "case_debrief_html",
     "case_feedback_html",
+    "case_guide_html",
+    "case_story_html",
     "case_view_html",
     "cases_html",
     "checklist_html",
@@ -245,6 +247,50 @@ def cases_html(data_dir: Any = None) -> HTMLBlock:
             ("Case", "Patient", "Where", "What you know at the start"),
             rows,
         )
+    )
+
+
+def case_guide_html(data_dir: Any = None) -> HTMLBlock:
+    """Return the educator's guide to the cases: what each trains and its answers.
+
+    Returns
+    -------
+    HTMLBlock
+        One row per case: the case and what it was, what it trains, the checklist for that
+        patient in a right order, the choices the engine stops as harmful, and sources. It
+        shows the answers: for educators and the debrief, after the cases are played.
+    """
+    from .cases import best_actions, load_cases
+
+    citations = _citations(data_dir)
+    order: list[str] = []
+    rows = []
+    for case in load_cases(data_dir).values():
+        right = "".join(
+            f"<li>{html.escape(case.checklist[a].label)}</li>" for a in best_actions(case)
+        )
+        harms = "; ".join(html.escape(case.checklist[a].label) for a in case.ids_with_role("harms"))
+        ids = list(case.source_ids)
+        for action_id in best_actions(case):
+            ids += [i for i in case.actions[action_id].source_ids if i not in ids]
+        rows.append(
+            [
+                f"<b>{html.escape(case.title)}</b><br>{html.escape(_CAUSE_WORDS[case.cause])}",
+                html.escape(case.trains),
+                f"<ol style='margin:0;padding-left:18px'>{right}</ol>",
+                harms,
+                _numbered(order, ids),
+            ]
+        )
+    return HTMLBlock(
+        TABLE_CSS
+        + CASE_CSS
+        + _table(
+            "The cases for the educator (shows the answers)",
+            ("Case", "What it trains", "A right order", "Stopped as harmful", "Sources"),
+            rows,
+        )
+        + _source_list(order, citations, "the numbers in the table")
     )
 
 
@@ -482,9 +528,10 @@ def teach_back_feedback_html(
 ) -> str:
     """Return a teach-back verdict, with an icon and words and the citations."""
     css, icon = ("itb-right", "✔") if feedback.correct else ("itb-wrong", "✘")
+    lead, _, rest = feedback.message.partition(". ")
     return (
-        f"{CASE_CSS}<div class='itb-visit-box {css}'><div class='itb-visit-verdict' "
-        f"role='alert'>{icon} {html.escape(feedback.message)}</div>"
+        f"{CASE_CSS}<div class='itb-visit-box {css}' role='alert'><span class='itb-visit-verdict'>"
+        f"{icon} {html.escape(lead)}.</span> {html.escape(rest)}"
         + _source_list(list(feedback.source_ids), citations, "open for the full citations")
         + "</div>"
     )

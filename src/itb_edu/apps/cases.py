@@ -46,6 +46,7 @@ from itb_edu.teaching import (
     check_question,
     family_sheet,
     teach_back_items,
+    topics,
 )
 
 __all__ = ["CaseApp", "TeachBackApp", "case_app", "teach_back_app"]
@@ -295,14 +296,12 @@ class TeachBackApp(StaticView, widgets.VBox):
     ) -> None:
         self._items = items
         self.citations = citations
+        titles = {t.topic_id: t.topic for t in topics().values()}
         self.item = widgets.Dropdown(
-            options=[
-                (i.item_id.removeprefix("tb-").replace("-", " ").capitalize(), k)
-                for k, i in items.items()
-            ],
+            options=[(titles[i.topic_id], k) for k, i in items.items()],
             description="Practise",
             style={"description_width": "70px"},
-            layout=widgets.Layout(width="360px"),
+            layout=widgets.Layout(width="420px"),
         )
         self.taught = widgets.HTML()
         self.question = widgets.RadioButtons(
@@ -318,8 +317,9 @@ class TeachBackApp(StaticView, widgets.VBox):
         )
         self.feedback = widgets.HTML()
         self.answer = widgets.HTML()
-        self.understood_button = widgets.Button(description="Understood: move on")
-        self.reteach_button = widgets.Button(description="Re-teach and check again")
+        wide = widgets.Layout(width="auto")
+        self.understood_button = widgets.Button(description="Understood: move on", layout=wide)
+        self.reteach_button = widgets.Button(description="Re-teach and check again", layout=wide)
         self.judge_box = widgets.VBox(
             [self.answer, widgets.HBox([self.understood_button, self.reteach_button])]
         )

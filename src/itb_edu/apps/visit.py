@@ -25,7 +25,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from itb_edu import DISCLAIMER
-from itb_edu.apps.controls import Field, FieldSpec, download_link, learner_message
+from itb_edu.apps.controls import Field, FieldSpec, StaticView, download_link, learner_message
 from itb_edu.errors import ParameterError
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.anatomy import pump_figure
@@ -185,7 +185,7 @@ def _practice_picture(highlight: str | None, ports: Iterable[str]) -> go.Figure:
 # --------------------------------------------------------------------------------------------
 # The app
 # --------------------------------------------------------------------------------------------
-class VisitApp(widgets.VBox):
+class VisitApp(StaticView, widgets.VBox):
     """The refill-visit practice returned by :func:`visit_app`.
 
     Attributes
@@ -314,6 +314,29 @@ class VisitApp(widgets.VBox):
         )
         self.add_class("itb-visit")
         self.restart()
+
+    # -- where the widget cannot be drawn ------------------------------------------------------
+    def static_text(self) -> str:
+        """Return what the practice is, in words (no answers)."""
+        titles = "; ".join(s.title for s in self._scenarios.values())
+        return (
+            "Refill-visit practice (run the notebook, or open it in the app view, to work it): "
+            f"choose a scenario ({titles}) and work its twelve steps; a wrong choice shows "
+            "what it would do to the patient, and the debrief gives every decision's sources."
+        )
+
+    def static_html(self) -> str:
+        """Return the practice's purpose and its scenarios as HTML (no answers)."""
+        items = "".join(
+            f"<li><b>{html.escape(s.title)}</b> ({html.escape(s.patient)})</li>"
+            for s in self._scenarios.values()
+        )
+        return (
+            "<div class='itb-app-static'><p><b>Refill-visit practice</b> (run the notebook, or "
+            "open it in the app view, to work it). Choose a scenario and work its twelve steps: "
+            "a wrong choice shows what it would do to the patient, and the debrief gives every "
+            f"decision's sources.</p><ol>{items}</ol></div>"
+        )
 
     # -- starting ------------------------------------------------------------------------------
     def _on_scenario(self, change: Any = None) -> None:

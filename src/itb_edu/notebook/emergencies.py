@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..case_presentation import (
     case_debrief_html,
+    case_guide_html,
     cases_html,
     checklist_html,
     family_sheet_html,
@@ -24,6 +25,7 @@ from ..quiz import load_source_citations
 from ..teaching import family_sheet
 
 __all__ = [
+    "case_guide",
     "cases",
     "checklist",
     "family_sheet_for",
@@ -31,6 +33,11 @@ __all__ = [
     "teaching",
     "worked_case",
 ]
+
+
+def case_guide() -> HTMLBlock:
+    """Return the educator's guide to every case: what it trains, a right order, the harms."""
+    return case_guide_html()
 
 
 def checklist() -> HTMLBlock:
