@@ -28,14 +28,15 @@ HEADER = [
     "explanation",
     "source_ids",
     "vignette",
+    "objective_ids",
 ]
 ROWS = [
     ["q1", "one", "First question?", "Apple | Banana | Cherry", "Banana",
-     "Bananas explained.", "src-a", ""],
+     "Bananas explained.", "src-a", "", "obj-a"],
     ["q2", "two", "Second question?", "Dog | Emu", "Emu",
-     "Emus explained.", "src-b", "Fictional Mr K has itching."],
+     "Emus explained.", "src-b", "Fictional Mr K has itching.", "obj-a"],
     ["q3", "two", "Third question?", "Fig | Grape", "Fig",
-     "Figs explained.", "src-a;src-b", "Fictional Mr K has itching."],
+     "Figs explained.", "src-a;src-b", "Fictional Mr K has itching.", "obj-a"],
 ]  # fmt: skip
 
 
@@ -43,6 +44,10 @@ ROWS = [
 def data_dir(tmp_path: Path) -> Path:
     (tmp_path / "quiz").mkdir()
     (tmp_path / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    (tmp_path / "objectives.csv").write_text(
+        "objective_id,notebook,objective,source_ids\nobj-a,demo,Pick well.,src-a\n",
+        encoding="utf-8",
+    )
     with (tmp_path / "quiz" / "demo.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)

@@ -26,13 +26,15 @@ SOURCES = textwrap.dedent(
     src-b,peer-reviewed,"Author B, journal, 2002",
     """
 )
-QUIZ_HEADER = "question_id,section,question,choices,answer,explanation,source_ids"
+QUIZ_HEADER = "question_id,section,question,choices,answer,explanation,source_ids,objective_ids"
+OBJECTIVES = "objective_id,notebook,objective,source_ids\nobj-a,demo,Pick well.,src-a\n"
 PARTS_HEADER = "part_id,figure,name,explanation,source_ids"
 
 
 def write(root: Path, name: str, text: str) -> Path:
     """Write ``data/<name>.csv`` (and sources.csv) under ``root``; return ``root``."""
     (root / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    (root / "objectives.csv").write_text(OBJECTIVES, encoding="utf-8")
     path = root / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -54,11 +56,11 @@ def test_quiz_row_rules_are_reported_with_line_and_column(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a
-        q2,s,Pick one?,Only one,Only one,Because.,src-a
-        q3,s,Pick X?,X | Y,Z,Because.,src-b
-        q4,s,Pick M?,M |  | N,M,Because.,src-a
-        q5,s,Pick P?,P | P | Q,Q,Because.,src-a;src-b
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a
+        q2,s,Pick one?,Only one,Only one,Because.,src-a,obj-a
+        q3,s,Pick X?,X | Y,Z,Because.,src-b,obj-a
+        q4,s,Pick M?,M |  | N,M,Because.,src-a,obj-a
+        q5,s,Pick P?,P | P | Q,Q,Because.,src-a;src-b,obj-a
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -78,8 +80,8 @@ def test_quiz_schema_problems_are_reported_with_line_and_column(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,,src-a
-        q1,s,Pick B?,A | B,B,Because.,src-a
+        q1,s,Pick A?,A | B,A,,src-a,obj-a
+        q1,s,Pick B?,A | B,B,Because.,src-a,obj-a
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -95,8 +97,8 @@ def test_quiz_sources_must_resolve(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a;nobody-2020
-        q2,s,Pick B?,A | B,B,Because., ;
+        q1,s,Pick A?,A | B,A,Because.,src-a;nobody-2020,obj-a
+        q2,s,Pick B?,A | B,B,Because., ;,obj-a
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -111,8 +113,8 @@ def test_quiz_header_problems_are_on_line_1(tmp_path):
         tmp_path,
         "quiz/bad",
         """\
-        question_id,section,question,choices,answer,source_ids,hint
-        q1,s,Pick A?,A | B,A,src-a,psst
+        question_id,section,question,choices,answer,source_ids,hint,objective_ids
+        q1,s,Pick A?,A | B,A,src-a,psst,obj-a
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -134,7 +136,7 @@ def test_vignette_column_is_optional(tmp_path):
         "quiz/plain",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a
         """,
     )
     write(
@@ -142,8 +144,8 @@ def test_vignette_column_is_optional(tmp_path):
         "quiz/case",
         f"""\
         {QUIZ_HEADER},vignette
-        q1,s,Pick A?,A | B,A,Because.,src-a,"Fictional Ms T, 40, has itching."
-        q2,s,Pick B?,A | B,B,Because.,src-a,
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a,"Fictional Ms T, 40, has itching."
+        q2,s,Pick B?,A | B,B,Because.,src-a,obj-a,
         """,
     )
     plain = data.quiz("plain", root)
@@ -156,6 +158,7 @@ def test_vignette_column_is_optional(tmp_path):
 
 def test_a_broken_course_quiz_names_its_file_line_and_column(tmp_path):
     shutil.copy(data.course_data_dir() / "sources.csv", tmp_path / "sources.csv")
+    shutil.copy(data.course_data_dir() / "objectives.csv", tmp_path / "objectives.csv")
     (tmp_path / "quiz").mkdir()
     source = data.course_data_dir() / "quiz" / "02_reservoir_simulator.csv"
     with source.open(encoding="utf-8", newline="") as handle:
@@ -174,14 +177,14 @@ def test_a_broken_course_quiz_names_its_file_line_and_column(tmp_path):
 
 @pytest.mark.parametrize("quiz_id", ["", "../sources", "a/b", "x.csv", 3, None])
 def test_quiz_id_must_be_a_file_name(tmp_path, quiz_id):
-    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a\n")
+    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a\n")
     with pytest.raises(ParameterError, match=r"quiz_id=.* must be a file name") as info:
         data.quiz(quiz_id, root)
     assert info.value.parameter == "quiz_id"
 
 
 def test_unknown_quiz_and_missing_folder_are_argument_errors(tmp_path):
-    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a\n")
+    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a\n")
     assert data.quiz_ids(root) == ["demo"]
     with pytest.raises(ParameterError, match=r"quiz_id='nope': no file .*\['demo'\]") as info:
         data.quiz("nope", root)
@@ -217,7 +220,9 @@ def test_wrong_answers_are_found_on_the_line_they_start(tmp_path_factory, rows):
     for number, (choices, pick, extra_lines) in enumerate(rows):
         answer = "not a choice at all" if pick < 0 else choices[pick % len(choices)]
         question = "\n".join(["Which one?"] * (extra_lines + 1))
-        writer.writerow([f"q{number}", "s", question, " | ".join(choices), answer, "Why.", "src-a"])
+        writer.writerow(
+            [f"q{number}", "s", question, " | ".join(choices), answer, "Why.", "src-a", "obj-a"]
+        )
         if pick < 0:
             expected.append(
                 f"data/quiz/prop.csv, line {line}, column 'answer': {answer!r} is not exactly"

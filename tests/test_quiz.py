@@ -14,7 +14,17 @@ from itb_edu.data import DataValidationError
 from itb_edu.errors import ParameterError
 from itb_edu.quiz import Question, check_answer, load_quiz
 
-HEADER = ["question_id", "section", "question", "choices", "answer", "explanation", "source_ids"]
+HEADER = [
+    "question_id",
+    "section",
+    "question",
+    "choices",
+    "answer",
+    "explanation",
+    "source_ids",
+    "objective_ids",
+]
+OBJECTIVES = "objective_id,notebook,objective,source_ids\nobj-a,demo,Pick well.,src-a\n"
 SOURCES = (
     "source_id,kind,citation,url\n"
     "src-a,label,Label A citation,https://example.org/a\n"
@@ -24,9 +34,9 @@ SOURCES = (
 
 def good_rows() -> list[list[str]]:
     return [
-        ["q1", "alpha", "Pick A?", "A | B | C", "A", "A is right.", "src-a"],
-        ["q2", "beta", "Pick Y?", "X | Y", "Y", "Y is right.", "src-a; src-b"],
-        ["q3", "alpha", "Pick N?", "M | N | O", "N", "N is right.", "src-b"],
+        ["q1", "alpha", "Pick A?", "A | B | C", "A", "A is right.", "src-a", "obj-a"],
+        ["q2", "beta", "Pick Y?", "X | Y", "Y", "Y is right.", "src-a; src-b", "obj-a"],
+        ["q3", "alpha", "Pick N?", "M | N | O", "N", "N is right.", "src-b", "obj-a"],
     ]
 
 
@@ -38,6 +48,7 @@ def write_quiz(
 ) -> Path:
     (root / "quiz").mkdir(parents=True, exist_ok=True)
     (root / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    (root / "objectives.csv").write_text(OBJECTIVES, encoding="utf-8")
     path = root / "quiz" / f"{quiz_id}.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -63,6 +74,7 @@ def test_load_quiz_reads_all_fields(tmp_path: Path) -> None:
         explanation="Y is right.",
         source_ids=("src-a", "src-b"),
         vignette="",
+        objective_ids=("obj-a",),
     )
     assert not second.is_case
 
@@ -177,7 +189,7 @@ def test_short_row_is_reported(tmp_path: Path) -> None:
     rows = good_rows()
     rows[1] = rows[1][:5]
     write_quiz(tmp_path, rows)
-    with pytest.raises(DataValidationError, match=r"line 3: has 5 fields but the header has 7"):
+    with pytest.raises(DataValidationError, match=r"line 3: has 5 fields but the header has 8"):
         load_quiz("demo", data_dir=tmp_path)
 
 
@@ -307,7 +319,7 @@ def test_round_trip_through_csv(
 ) -> None:
     root = tmp_path_factory.mktemp("rt")
     answer = data.draw(st.sampled_from(choices))
-    row = ["id1", "sec", question_text, " | ".join(choices), answer, "expl", "src-b"]
+    row = ["id1", "sec", question_text, " | ".join(choices), answer, "expl", "src-b", "obj-a"]
     write_quiz(root, [row])
     (loaded,) = load_quiz("demo", data_dir=root)
     assert loaded.choices == tuple(choices)

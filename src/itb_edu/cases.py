@@ -112,6 +112,8 @@ class ChecklistItem:
         Said in a case that gives the action no row of its own.
     source_ids : tuple of str
         Sources of the checklist line.
+    objective_ids : tuple of str
+        The learning objectives the action checks (``data/objectives.csv``).
     """
 
     action_id: str
@@ -122,6 +124,7 @@ class ChecklistItem:
     requires: tuple[str, ...]
     default_feedback: str
     source_ids: tuple[str, ...]
+    objective_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ class Case:
         What every checklist action does in this case.
     source_ids : tuple of str
         Sources of the case as a whole.
+    objective_ids : tuple of str
+        The learning objectives the case checks (``data/objectives.csv``).
     """
 
     case_id: str
@@ -203,6 +208,7 @@ class Case:
     actions: dict[str, CaseAction]
     checklist: dict[str, ChecklistItem]
     source_ids: tuple[str, ...]
+    objective_ids: tuple[str, ...] = ()
 
     def role(self, action_id: str) -> str:
         """Return the role of ``action_id`` in this case."""
@@ -455,6 +461,7 @@ def checklist(data_dir: Any = None) -> dict[str, ChecklistItem]:
             requires=_ids(row["requires"]),
             default_feedback=str(row["default_feedback"]),
             source_ids=_ids(row["source_ids"]),
+            objective_ids=_ids(row["objective_ids"]),
         )
         for _, row in rows
     }
@@ -531,6 +538,7 @@ def load_cases(data_dir: Any = None) -> dict[str, Case]:
             actions=actions,
             checklist=items,
             source_ids=_ids(row["source_ids"]),
+            objective_ids=_ids(row["objective_ids"]),
         )
     return cases
 

@@ -69,6 +69,7 @@ __all__ = [
     "faq",
     "load_table",
     "look_alikes",
+    "objectives",
     "patient_teaching",
     "pumps",
     "quiz",
@@ -231,6 +232,8 @@ def _category(name: str, choices: Sequence[str], required: bool = True) -> Field
 
 
 SOURCE_IDS = _text("source_ids")
+#: The learning objectives a question, step, case or action checks (``objectives.csv`` ids).
+OBJECTIVE_IDS = _text("objective_ids")
 
 #: Values of a yes/no column.
 YES_NO: tuple[str, ...] = ("yes", "no")
@@ -461,6 +464,7 @@ SPECS: dict[str, TableSpec] = {
             _text("answer"),
             _text("explanation"),
             SOURCE_IDS,
+            OBJECTIVE_IDS,
             _text("vignette", required=False, column_required=False),
         ),
         key="question_id",
@@ -499,6 +503,7 @@ SPECS: dict[str, TableSpec] = {
             _text("title"),
             _text("prompt"),
             SOURCE_IDS,
+            OBJECTIVE_IDS,
         ),
         key="step_id",
     ),
@@ -515,6 +520,11 @@ SPECS: dict[str, TableSpec] = {
             SOURCE_IDS,
         ),
     ),
+    # The course's learning objectives: what every question, step, case and action checks.
+    "objectives": TableSpec(
+        (_text("objective_id"), _text("notebook"), _text("objective"), SOURCE_IDS),
+        key="objective_id",
+    ),
     # The emergency cases (itb_edu.cases): the first-actions checklist, the cases, how each
     # case evolves untreated, and what each action does in each case.
     "emergency_actions": TableSpec(
@@ -527,6 +537,7 @@ SPECS: dict[str, TableSpec] = {
             _text("requires", required=False),
             _text("default_feedback"),
             SOURCE_IDS,
+            OBJECTIVE_IDS,
         ),
         key="action_id",
     ),
@@ -544,6 +555,7 @@ SPECS: dict[str, TableSpec] = {
             _text("recovery"),
             _text("family_point"),
             SOURCE_IDS,
+            OBJECTIVE_IDS,
         ),
         key="case_id",
     ),
@@ -589,6 +601,7 @@ SPECS: dict[str, TableSpec] = {
             _category("answer_ok", YES_NO),
             _text("answer_feedback"),
             SOURCE_IDS,
+            OBJECTIVE_IDS,
         ),
         key="item_id",
     ),
@@ -1167,6 +1180,26 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
                         label, int(line), "part_id", f"{part!r} is not a part of the pump figure"
                     )
                 )
+    if "objective_ids" in frame.columns:
+        known_objectives = set(_load("objectives", directory)["objective_id"])
+        for line, cell in frame["objective_ids"].items():
+            ids = split_ids("" if _is_missing(cell) else str(cell))
+            if not ids:
+                problems.append(
+                    Problem(
+                        label, int(line), "objective_ids", "no objective given; every row needs one"
+                    )
+                )
+            for objective_id in ids:
+                if objective_id not in known_objectives:
+                    problems.append(
+                        Problem(
+                            label,
+                            int(line),
+                            "objective_ids",
+                            f"objective {objective_id!r} is not in objectives.csv",
+                        )
+                    )
     if name == "teach_back":
         topics = set(_load("patient_teaching", directory)["topic_id"])
         for index, row in frame.iterrows():
@@ -1576,6 +1609,20 @@ def look_alikes(data_dir: str | Path | None = None) -> pd.DataFrame:
         question to ``ask_first``, what ``blood_pressure`` does, and sources.
     """
     return load_table("look_alikes", data_dir)
+
+
+def objectives(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the course's learning objectives, ``data/objectives.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per objective: ``objective_id``, the ``notebook`` that teaches it (file name
+        without ``.ipynb``), the ``objective`` as the notebook states it, and sources. Every
+        question, visit step, case, checklist action and teach-back item names the objectives
+        it checks in its ``objective_ids`` column (checked when loaded).
+    """
+    return load_table("objectives", data_dir)
 
 
 def patient_teaching(data_dir: str | Path | None = None) -> pd.DataFrame:

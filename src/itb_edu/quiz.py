@@ -23,6 +23,8 @@ CSV columns (header row required, UTF-8, standard CSV quoting):
     Why the right choice is right; shown only after the learner answers.
 ``source_ids``
     Semicolon-separated ids that resolve in ``data/sources.csv``.
+``objective_ids``
+    Semicolon-separated learning objectives the question checks (``data/objectives.csv``).
 ``vignette`` (optional column)
     A short fictional patient story shown above the question (case scenarios);
     empty for plain questions. Consecutive questions with the same vignette
@@ -91,6 +93,8 @@ class Question:
         Ids in ``data/sources.csv``.
     vignette : str
         Fictional patient story for a case scenario; ``""`` for plain questions.
+    objective_ids : tuple of str
+        The learning objectives the question checks (ids in ``data/objectives.csv``).
     """
 
     question_id: str
@@ -101,6 +105,7 @@ class Question:
     explanation: str
     source_ids: tuple[str, ...]
     vignette: str = ""
+    objective_ids: tuple[str, ...] = ()
 
     @property
     def is_case(self) -> bool:
@@ -201,6 +206,7 @@ def _question(row: dict[str, Any]) -> Question:
         explanation=row["explanation"],
         source_ids=tuple(_data.split_ids(row["source_ids"])),
         vignette=vignette if isinstance(vignette, str) else "",
+        objective_ids=tuple(_data.split_ids(row["objective_ids"])),
     )
 
 

@@ -57,6 +57,8 @@ class TeachBackItem:
     answer : str
         The fictional patient's answer to the good question.
     source_ids : tuple of str
+    objective_ids : tuple of str
+        The learning objectives the item checks (``data/objectives.csv``).
     """
 
     item_id: str
@@ -69,6 +71,7 @@ class TeachBackItem:
     _question_feedback: str
     _answer_ok: bool
     _answer_feedback: str
+    objective_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ def teach_back_items(data_dir: Any = None) -> dict[str, TeachBackItem]:
             _question_feedback=str(row["question_feedback"]),
             _answer_ok=str(row["answer_ok"]) == "yes",
             _answer_feedback=str(row["answer_feedback"]),
+            objective_ids=_ids(row["objective_ids"]),
         )
         for row in data.teach_back(data_dir).to_dict("records")
     }

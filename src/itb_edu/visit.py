@@ -221,6 +221,7 @@ class _Step:
     prompt: str
     source_ids: tuple[str, ...]
     choices: tuple[_ChoiceRule, ...]
+    objective_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,8 @@ class StepView:
         the expected residual ...), every number from the engine or the scenario.
     number : int
         Position of the step, from 1.
+    objective_ids : tuple of str
+        The learning objectives the step checks (``data/objectives.csv``).
     """
 
     step_id: str
@@ -249,6 +252,7 @@ class StepView:
     inputs: tuple[str, ...]
     facts: tuple[tuple[str, str], ...]
     number: int
+    objective_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -499,6 +503,7 @@ def _load_steps(data_dir: Any = None) -> dict[str, _Step]:
             prompt=str(row["prompt"]),
             source_ids=_ids(row["source_ids"]),
             choices=tuple(rules.get(step_id, ())),
+            objective_ids=_ids(row["objective_ids"]),
         )
     missing = [s for s in STEPS if s not in steps]
     if missing:
@@ -715,6 +720,7 @@ def view(state: VisitState) -> StepView:
         inputs=_INPUT_STEPS.get(step_id, ()),
         facts=facts,
         number=state.step_index + 1,
+        objective_ids=step.objective_ids,
     )
 
 
