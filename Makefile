@@ -18,7 +18,7 @@ APP_PORT ?= 8866
 APP_ARGS ?=
 LOADTEST_ARGS ?=
 
-.PHONY: help lab app test unit typecheck lint format notebooks handouts bench loadtest system-deps lock clean-venv
+.PHONY: help lab app test unit typecheck lint format notebooks handouts answer-key bench loadtest system-deps lock clean-venv
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv on first run)"
@@ -28,6 +28,7 @@ help:
 	@echo "make app        serve the course as a code-free app with Voilà (127.0.0.1, token)"
 	@echo "make notebooks  re-execute the notebooks and store their outputs"
 	@echo "make handouts   write static HTML handouts (figures visible) to handouts/"
+	@echo "make answer-key write the class question sheet and the answer key to handouts/"
 	@echo "make bench      print the speed benchmarks"
 	@echo "make loadtest   30 concurrent Voilà sessions on loopback; prints a table"
 	@echo "make lock       rewrite constraints.txt from the installed environment"
@@ -81,6 +82,9 @@ notebooks: $(STAMP)
 
 handouts: $(STAMP)
 	$(BIN)/python scripts/make_handouts.py $(NOTEBOOKS)
+
+answer-key: $(STAMP)
+	$(BIN)/python scripts/answer_key.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -29,14 +29,16 @@ HEADER = [
     "source_ids",
     "vignette",
     "objective_ids",
+    "wrong_feedback",
 ]
 ROWS = [
     ["q1", "one", "First question?", "Apple | Banana | Cherry", "Banana",
-     "Bananas explained.", "src-a", "", "obj-a"],
+     "Bananas explained.", "src-a", "", "obj-a", "Apples are not it. | Cherries are not it."],
     ["q2", "two", "Second question?", "Dog | Emu", "Emu",
-     "Emus explained.", "src-b", "Fictional Mr K has itching.", "obj-a"],
+     "Emus explained.", "src-b", "Fictional Mr K has itching.", "obj-a", "Dogs are not it."],
     ["q3", "two", "Third question?", "Fig | Grape", "Fig",
-     "Figs explained.", "src-a;src-b", "Fictional Mr K has itching.", "obj-a"],
+     "Figs explained.", "src-a;src-b", "Fictional Mr K has itching.", "obj-a",
+     "Grapes are not it."],
 ]  # fmt: skip
 
 
@@ -127,19 +129,26 @@ def test_right_answer_feedback_and_score(data_dir: Path) -> None:
     assert "1 of 3 answered" in score_line(app)
 
 
-def test_wrong_answer_feedback_names_right_answer(data_dir: Path) -> None:
+def test_a_wrong_answer_gets_a_second_attempt_before_the_answer(data_dir: Path) -> None:
     app = quiz_app("demo", data_dir=data_dir)
     radio, button, feedback = parts(cards(app)[0])
     radio.value = "Cherry"
     button.click()
-    assert "Not quite. The right answer is: Banana. Bananas explained." in feedback.value
+    assert "↻ Not yet. Cherries are not it." in feedback.value
+    assert "Banana" not in feedback.value
+    assert "Bananas explained" not in feedback.value
     assert "0 of 3 right at the first try" in score_line(app)
     assert "1 of 3 answered" in score_line(app)
-    # a second try is allowed but the score keeps the first attempt
-    radio.value = "Banana"
+    # the second wrong answer reveals the right one and the explanation
+    radio.value = "Apple"
     assert feedback.value == ""  # changing the choice clears old feedback
     button.click()
-    assert "Correct." in feedback.value
+    assert "✘ Not quite. Apples are not it. The right answer is: Banana." in feedback.value
+    assert "Bananas explained." in feedback.value
+    # and the right one is confirmed; the score keeps the first attempt
+    radio.value = "Banana"
+    button.click()
+    assert "✔ Correct." in feedback.value
     assert "0 of 3 right at the first try" in score_line(app)
 
 
@@ -209,13 +218,21 @@ def test_every_course_quiz_renders_and_answers(quiz_id: str) -> None:
     explanations = visible_state(app)
     for question in questions:
         assert question.explanation not in explanations
-    for card, question in zip(cards(app), questions, strict=True):
+    numeric = quiz.load_numeric(quiz_id)
+    choice_cards = cards(app)[: len(questions)]
+    for card, question in zip(choice_cards, questions, strict=True):
         radio, button, feedback = parts(card)
         radio.value = question.answer
         button.click()
         assert feedback.value.startswith("<div")
         assert "Correct." in feedback.value
-    assert f"{len(questions)} of {len(questions)} right" in score_line(app)
+    for card, item in zip(cards(app)[len(questions) :], numeric, strict=True):
+        _text, entry, button, feedback = card.children
+        entry.value = str(quiz.expected_value(item))
+        button.click()
+        assert "Correct." in feedback.value
+    total = len(questions) + len(numeric)
+    assert f"{total} of {total} right" in score_line(app)
 
 
 def test_a_quiz_that_cannot_be_drawn_shows_its_questions_in_words_not_a_repr() -> None:
@@ -235,3 +252,26 @@ def test_a_quiz_that_cannot_be_drawn_shows_its_questions_in_words_not_a_repr() -
     assert "VBox(" not in data["text/plain"]
     assert data["text/html"].count("<ol>") == 1
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_numeric_questions_follow_in_their_section_and_are_checked_by_the_engine() -> None:
+    app = quiz_app("02_reservoir_simulator", section="alarm")
+    numeric = [c for c in cards(app) if "itb-quiz-numeric" in c._dom_classes]
+    assert len(numeric) == 2
+    _text, entry, button, feedback = numeric[0].children
+    assert "Your answer (days)" in entry.description
+    button.click()
+    assert "Type a number first" in feedback.value
+    entry.value = "ninety"
+    button.click()
+    assert "ninety is not a number" in feedback.value
+    assert entry.value == "ninety"  # kept, to be corrected
+    entry.value = "100"
+    button.click()
+    assert "↻ Not yet." in feedback.value
+    assert "when the pump would be empty" in feedback.value
+    entry.value = "90"
+    button.click()
+    assert "✔ Correct." in feedback.value
+    assert "(20 − 2) mL" in feedback.value
+    assert "0 of 5 right at the first try" in score_line(app)

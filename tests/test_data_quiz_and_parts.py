@@ -26,7 +26,10 @@ SOURCES = textwrap.dedent(
     src-b,peer-reviewed,"Author B, journal, 2002",
     """
 )
-QUIZ_HEADER = "question_id,section,question,choices,answer,explanation,source_ids,objective_ids"
+QUIZ_HEADER = (
+    "question_id,section,question,choices,answer,explanation,source_ids,objective_ids,"
+    "wrong_feedback"
+)
 OBJECTIVES = "objective_id,notebook,objective,source_ids\nobj-a,demo,Pick well.,src-a\n"
 PARTS_HEADER = "part_id,figure,name,explanation,source_ids"
 
@@ -56,11 +59,11 @@ def test_quiz_row_rules_are_reported_with_line_and_column(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a
-        q2,s,Pick one?,Only one,Only one,Because.,src-a,obj-a
-        q3,s,Pick X?,X | Y,Z,Because.,src-b,obj-a
-        q4,s,Pick M?,M |  | N,M,Because.,src-a,obj-a
-        q5,s,Pick P?,P | P | Q,Q,Because.,src-a;src-b,obj-a
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a,No.
+        q2,s,Pick one?,Only one,Only one,Because.,src-a,obj-a,No.
+        q3,s,Pick X?,X | Y,Z,Because.,src-b,obj-a,No.
+        q4,s,Pick M?,M |  | N,M,Because.,src-a,obj-a,No. | No.
+        q5,s,Pick P?,P | P | Q,Q,Because.,src-a;src-b,obj-a,No. | No.
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -80,8 +83,8 @@ def test_quiz_schema_problems_are_reported_with_line_and_column(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,,src-a,obj-a
-        q1,s,Pick B?,A | B,B,Because.,src-a,obj-a
+        q1,s,Pick A?,A | B,A,,src-a,obj-a,No.
+        q1,s,Pick B?,A | B,B,Because.,src-a,obj-a,No.
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -97,8 +100,8 @@ def test_quiz_sources_must_resolve(tmp_path):
         "quiz/bad",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a;nobody-2020,obj-a
-        q2,s,Pick B?,A | B,B,Because., ;,obj-a
+        q1,s,Pick A?,A | B,A,Because.,src-a;nobody-2020,obj-a,No.
+        q2,s,Pick B?,A | B,B,Because., ;,obj-a,No.
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -113,8 +116,8 @@ def test_quiz_header_problems_are_on_line_1(tmp_path):
         tmp_path,
         "quiz/bad",
         """\
-        question_id,section,question,choices,answer,source_ids,hint,objective_ids
-        q1,s,Pick A?,A | B,A,src-a,psst,obj-a
+        question_id,section,question,choices,answer,source_ids,hint,objective_ids,wrong_feedback
+        q1,s,Pick A?,A | B,A,src-a,psst,obj-a,No.
         """,
     )
     assert problems(lambda: data.quiz("bad", root)) == [
@@ -136,7 +139,7 @@ def test_vignette_column_is_optional(tmp_path):
         "quiz/plain",
         f"""\
         {QUIZ_HEADER}
-        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a,No.
         """,
     )
     write(
@@ -144,8 +147,8 @@ def test_vignette_column_is_optional(tmp_path):
         "quiz/case",
         f"""\
         {QUIZ_HEADER},vignette
-        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a,"Fictional Ms T, 40, has itching."
-        q2,s,Pick B?,A | B,B,Because.,src-a,obj-a,
+        q1,s,Pick A?,A | B,A,Because.,src-a,obj-a,No.,"Fictional Ms T, 40, has itching."
+        q2,s,Pick B?,A | B,B,Because.,src-a,obj-a,No.,
         """,
     )
     plain = data.quiz("plain", root)
@@ -177,14 +180,14 @@ def test_a_broken_course_quiz_names_its_file_line_and_column(tmp_path):
 
 @pytest.mark.parametrize("quiz_id", ["", "../sources", "a/b", "x.csv", 3, None])
 def test_quiz_id_must_be_a_file_name(tmp_path, quiz_id):
-    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a\n")
+    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a,No.\n")
     with pytest.raises(ParameterError, match=r"quiz_id=.* must be a file name") as info:
         data.quiz(quiz_id, root)
     assert info.value.parameter == "quiz_id"
 
 
 def test_unknown_quiz_and_missing_folder_are_argument_errors(tmp_path):
-    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a\n")
+    root = write(tmp_path, "quiz/demo", f"{QUIZ_HEADER}\nq1,s,Q?,A | B,A,Why.,src-a,obj-a,No.\n")
     assert data.quiz_ids(root) == ["demo"]
     with pytest.raises(ParameterError, match=r"quiz_id='nope': no file .*\['demo'\]") as info:
         data.quiz("nope", root)
@@ -221,7 +224,17 @@ def test_wrong_answers_are_found_on_the_line_they_start(tmp_path_factory, rows):
         answer = "not a choice at all" if pick < 0 else choices[pick % len(choices)]
         question = "\n".join(["Which one?"] * (extra_lines + 1))
         writer.writerow(
-            [f"q{number}", "s", question, " | ".join(choices), answer, "Why.", "src-a", "obj-a"]
+            [
+                f"q{number}",
+                "s",
+                question,
+                " | ".join(choices),
+                answer,
+                "Why.",
+                "src-a",
+                "obj-a",
+                " | ".join(["Not that one."] * (len(choices) - 1)),
+            ]
         )
         if pick < 0:
             expected.append(

@@ -46,6 +46,7 @@ def layer(module: str) -> str:
     if module.startswith("itb_edu.figures") or module in (
         "itb_edu.presentation",
         "itb_edu.case_presentation",
+        "itb_edu.answer_key",
     ):
         return "figures"
     if module == "itb_edu.figure_widget":

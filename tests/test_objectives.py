@@ -96,7 +96,8 @@ def test_a_question_with_an_unknown_objective_is_refused_with_file_line_column(t
     folder = copy_data(tmp_path)
     path = folder / "quiz" / "05_emergencies.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(",emergency-overdose\n", ",emergency-overdoze\n", 1))
+    assert text.count(",emergency-overdose,") == 1  # em-04, on line 5
+    path.write_text(text.replace(",emergency-overdose,", ",emergency-overdoze,", 1))
     with pytest.raises(DataValidationError) as raised:
         data.quiz("05_emergencies", folder)
     message = str(raised.value)

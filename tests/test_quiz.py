@@ -23,6 +23,7 @@ HEADER = [
     "explanation",
     "source_ids",
     "objective_ids",
+    "wrong_feedback",
 ]
 OBJECTIVES = "objective_id,notebook,objective,source_ids\nobj-a,demo,Pick well.,src-a\n"
 SOURCES = (
@@ -34,9 +35,29 @@ SOURCES = (
 
 def good_rows() -> list[list[str]]:
     return [
-        ["q1", "alpha", "Pick A?", "A | B | C", "A", "A is right.", "src-a", "obj-a"],
-        ["q2", "beta", "Pick Y?", "X | Y", "Y", "Y is right.", "src-a; src-b", "obj-a"],
-        ["q3", "alpha", "Pick N?", "M | N | O", "N", "N is right.", "src-b", "obj-a"],
+        [
+            "q1",
+            "alpha",
+            "Pick A?",
+            "A | B | C",
+            "A",
+            "A is right.",
+            "src-a",
+            "obj-a",
+            "B no. | C no.",
+        ],
+        ["q2", "beta", "Pick Y?", "X | Y", "Y", "Y is right.", "src-a; src-b", "obj-a", "X no."],
+        [
+            "q3",
+            "alpha",
+            "Pick N?",
+            "M | N | O",
+            "N",
+            "N is right.",
+            "src-b",
+            "obj-a",
+            "M no. | O no.",
+        ],
     ]
 
 
@@ -75,6 +96,7 @@ def test_load_quiz_reads_all_fields(tmp_path: Path) -> None:
         source_ids=("src-a", "src-b"),
         vignette="",
         objective_ids=("obj-a",),
+        wrong_feedback=(("X", "X no."),),
     )
     assert not second.is_case
 
@@ -189,7 +211,7 @@ def test_short_row_is_reported(tmp_path: Path) -> None:
     rows = good_rows()
     rows[1] = rows[1][:5]
     write_quiz(tmp_path, rows)
-    with pytest.raises(DataValidationError, match=r"line 3: has 5 fields but the header has 8"):
+    with pytest.raises(DataValidationError, match=r"line 3: has 5 fields but the header has 9"):
         load_quiz("demo", data_dir=tmp_path)
 
 
@@ -258,6 +280,7 @@ QUESTION = Question(
     answer="Right.",
     explanation="Because right.",
     source_ids=("src-a",),
+    wrong_feedback=(("Left.", "Left leads nowhere."),),
 )
 
 
@@ -268,11 +291,28 @@ def test_check_right_answer() -> None:
     assert feedback.source_ids == ("src-a",)
 
 
-def test_check_wrong_answer_names_the_right_one() -> None:
+def test_a_first_wrong_answer_says_why_and_keeps_the_answer_back() -> None:
     feedback = check_answer(QUESTION, "Left.")
     assert feedback.correct is False
-    assert feedback.message == "Not quite. The right answer is: Right. Because right."
+    assert feedback.revealed is False
+    assert feedback.message == "Not yet. Left leads nowhere. Think again and choose another answer."
+    assert "Right" not in feedback.message
     assert feedback.source_ids == ("src-a",)
+
+
+def test_a_second_wrong_answer_names_the_right_one() -> None:
+    feedback = check_answer(QUESTION, "Left.", attempt=2)
+    assert feedback.correct is False
+    assert feedback.revealed is True
+    assert feedback.message == (
+        "Not quite. Left leads nowhere. The right answer is: Right. Because right."
+    )
+
+
+def test_attempt_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="attempt must be 1 or more") as info:
+        check_answer(QUESTION, "Left.", attempt=0)
+    assert info.value.parameter == "attempt"
 
 
 @pytest.mark.parametrize("choice", ["right.", "", "Right", None])
@@ -319,7 +359,18 @@ def test_round_trip_through_csv(
 ) -> None:
     root = tmp_path_factory.mktemp("rt")
     answer = data.draw(st.sampled_from(choices))
-    row = ["id1", "sec", question_text, " | ".join(choices), answer, "expl", "src-b", "obj-a"]
+    wrong = " | ".join(["Not that one."] * (len(choices) - 1))
+    row = [
+        "id1",
+        "sec",
+        question_text,
+        " | ".join(choices),
+        answer,
+        "expl",
+        "src-b",
+        "obj-a",
+        wrong,
+    ]
     write_quiz(root, [row])
     (loaded,) = load_quiz("demo", data_dir=root)
     assert loaded.choices == tuple(choices)

@@ -56,6 +56,7 @@ __all__ = [
     "CASE_ROLES",
     "CASE_SEVERITIES",
     "CHOICE_SEPARATOR",
+    "NUMERIC_QUANTITIES",
     "SPECS",
     "DataValidationError",
     "Problem",
@@ -69,6 +70,7 @@ __all__ = [
     "faq",
     "load_table",
     "look_alikes",
+    "numeric_questions",
     "objectives",
     "patient_teaching",
     "pumps",
@@ -237,6 +239,9 @@ OBJECTIVE_IDS = _text("objective_ids")
 
 #: Values of a yes/no column.
 YES_NO: tuple[str, ...] = ("yes", "no")
+#: What a numeric question asks for, each worked out by the reservoir engine
+#: (:func:`itb_edu.quiz.check_number`).
+NUMERIC_QUANTITIES: tuple[str, ...] = ("daily_volume_ml", "days_to_low_alarm", "days_to_empty")
 #: The steps of a refill visit, in order (:data:`itb_edu.visit.STEPS`).
 VISIT_STEPS: tuple[str, ...] = (
     "identify",
@@ -465,7 +470,28 @@ SPECS: dict[str, TableSpec] = {
             _text("explanation"),
             SOURCE_IDS,
             OBJECTIVE_IDS,
+            _text("wrong_feedback"),
             _text("vignette", required=False, column_required=False),
+        ),
+        key="question_id",
+    ),
+    # Numeric self-checks, answered with a number and checked by the reservoir engine.
+    "numeric_questions": TableSpec(
+        (
+            _text("question_id"),
+            _text("quiz_id"),
+            _text("section"),
+            _text("question"),
+            _category("quantity", NUMERIC_QUANTITIES),
+            _text("pump_id"),
+            _number("fill_volume_ml", positive=True),
+            _number("concentration_mcg_per_ml", positive=True),
+            _number("daily_dose_mcg", positive=True),
+            _number("tolerance", positive=True),
+            _text("hint"),
+            _text("explanation"),
+            SOURCE_IDS,
+            OBJECTIVE_IDS,
         ),
         key="question_id",
     ),
@@ -888,6 +914,26 @@ def _check_quiz_rows(frame: pd.DataFrame, label: str) -> list[Problem]:
                 complaint = f"repeated choice {repeated[0]!r}"
         if complaint is not None:
             problems.append(Problem(label, int(line), "choices", complaint))
+        feedback = split_choices(str(row["wrong_feedback"]))
+        if len(choices) >= 2 and row["answer"] in choices and len(feedback) != len(choices) - 1:
+            problems.append(
+                Problem(
+                    label,
+                    int(line),
+                    "wrong_feedback",
+                    f"needs one entry per wrong choice ({len(choices) - 1}), separated by "
+                    f"' | ', got {len(feedback)}",
+                )
+            )
+        elif len(str(row["answer"])) >= 20 and any(str(row["answer"]) in e for e in feedback):
+            problems.append(
+                Problem(
+                    label,
+                    int(line),
+                    "wrong_feedback",
+                    "an entry quotes the right answer; the learner must be able to try again",
+                )
+            )
         if row["answer"] not in choices:
             problems.append(
                 Problem(
@@ -1165,6 +1211,18 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
         problems += _check_drug_amounts(frame, label)
     if name.startswith("quiz/"):
         problems += _check_quiz_rows(frame, label)
+    if name == "numeric_questions":
+        pump_ids = set(_load("pumps", directory)["pump_id"])
+        quizzes = set(quiz_ids(directory))
+        for index, row in frame.iterrows():
+            if str(row["pump_id"]) not in pump_ids:
+                problems.append(
+                    Problem(label, int(index), "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
+                )
+            if str(row["quiz_id"]) not in quizzes:
+                problems.append(
+                    Problem(label, int(index), "quiz_id", f"{row['quiz_id']!r} is not a quiz")
+                )
     if name == "visit_scenarios":
         pump_ids = set(_load("pumps", directory)["pump_id"])
         problems += _check_visit_scenarios(frame, label, pump_ids)
@@ -1609,6 +1667,21 @@ def look_alikes(data_dir: str | Path | None = None) -> pd.DataFrame:
         question to ``ask_first``, what ``blood_pressure`` does, and sources.
     """
     return load_table("look_alikes", data_dir)
+
+
+def numeric_questions(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the numeric self-checks, ``data/numeric_questions.csv`` (fictional patients).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per question: the quiz and section it belongs to, the question, the
+        ``quantity`` asked for (one of :data:`NUMERIC_QUANTITIES`), the pump, the fill
+        [mL], the concentration [mcg/mL] and the dose [mcg/day] the engine works from, the
+        ``tolerance`` accepted (in the quantity's unit), a ``hint`` for a second attempt, an
+        ``explanation`` whose ``{placeholders}`` the engine fills, sources and objectives.
+    """
+    return load_table("numeric_questions", data_dir)
 
 
 def objectives(data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -14,7 +14,16 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from itb_edu.quiz import Question, check_answer, load_quiz, load_source_citations
+from itb_edu.quiz import (
+    Feedback,
+    NumericQuestion,
+    Question,
+    check_answer,
+    check_number,
+    load_numeric,
+    load_quiz,
+    load_source_citations,
+)
 
 __all__ = ["quiz_app"]
 
@@ -23,6 +32,22 @@ _WRONG_STYLE = "border-left:4px solid #b3261e;background:#fdf0ef;padding:6px 10p
 _NOTICE_STYLE = "border-left:4px solid #9a6700;background:#fff8e5;padding:6px 10px;"
 _VIGNETTE_STYLE = "border:1px solid #c8d1dc;background:#f6f8fa;padding:8px 12px;border-radius:4px;"
 _EMPTY_CHOICE_MESSAGE = "Choose an answer first, then press Check."
+_EMPTY_NUMBER_MESSAGE = "Type a number first, then press Check."
+_RETRY_STYLE = "border-left:4px solid #9a6700;background:#fff8e5;padding:6px 10px;"
+
+
+def _feedback_html(result: Feedback, citations: dict[str, tuple[str, str]]) -> str:
+    """Return the verdict in words and an icon (never colour alone), then the sources."""
+    if result.correct:
+        style, icon = _CORRECT_STYLE, "✔"
+    elif result.revealed:
+        style, icon = _WRONG_STYLE, "✘"
+    else:
+        style, icon = _RETRY_STYLE, "↻"
+    return (
+        f"<div style='{style}' role='status'>{icon} {html.escape(result.message)}"
+        f"{_sources_html(result.source_ids, citations)}</div>"
+    )
 
 
 def _sources_html(source_ids: tuple[str, ...], citations: dict[str, tuple[str, str]]) -> str:
@@ -78,16 +103,17 @@ def _question_card(
     feedback.add_class("itb-quiz-feedback")
     checked = {"done": False}
 
+    attempts = {"n": 0, "revealed": False}
+
     def on_check(_button=None) -> None:
         if radio.value is None:
             feedback.value = f"<div style='{_NOTICE_STYLE}'>{_EMPTY_CHOICE_MESSAGE}</div>"
             return
-        result = check_answer(question, radio.value)
-        style = _CORRECT_STYLE if result.correct else _WRONG_STYLE
-        feedback.value = (
-            f"<div style='{style}'>{html.escape(result.message)}"
-            f"{_sources_html(result.source_ids, citations)}</div>"
-        )
+        attempts["n"] += 1
+        attempt = 2 if attempts["revealed"] else attempts["n"]
+        result = check_answer(question, radio.value, attempt=attempt)
+        attempts["revealed"] = attempts["revealed"] or result.revealed
+        feedback.value = _feedback_html(result, citations)
         if not checked["done"]:
             checked["done"] = True
             on_first_check(question.question_id, result.correct)
@@ -108,6 +134,64 @@ def _question_card(
     return card
 
 
+def _numeric_card(
+    number: int,
+    total: int,
+    question: NumericQuestion,
+    citations: dict[str, tuple[str, str]],
+    on_first_check,
+) -> widgets.VBox:
+    text = widgets.HTML(
+        f"<b>Question {number} of {total}.</b> {html.escape(question.question)}",
+        layout=widgets.Layout(width="100%"),
+    )
+    entry = widgets.Text(
+        value="",
+        placeholder="a number, for example 12.5",
+        description=f"Your answer ({question.unit})",
+        style={"description_width": "150px"},
+        layout=widgets.Layout(width="320px"),
+    )
+    check = widgets.Button(description="Check", button_style="primary", icon="check")
+    feedback = widgets.HTML("")
+    feedback.add_class("itb-quiz-feedback")
+    state = {"n": 0, "revealed": False, "done": False}
+
+    def on_check(_button=None) -> None:
+        typed = entry.value.strip().replace(",", ".")
+        if not typed:
+            feedback.value = f"<div style='{_NOTICE_STYLE}'>{_EMPTY_NUMBER_MESSAGE}</div>"
+            return
+        try:
+            value = float(typed)
+            attempt = 2 if state["revealed"] else int(state["n"]) + 1
+            result = check_number(question, value, attempt=attempt)
+        except ValueError:  # a ParameterError too; the entry stays as typed, to be corrected
+            feedback.value = (
+                f"<div style='{_NOTICE_STYLE}'>⚠ {html.escape(entry.value)} is not a number: "
+                "type digits, for example 12.5.</div>"
+            )
+            return
+        state["n"] = int(state["n"]) + 1
+        state["revealed"] = bool(state["revealed"]) or result.revealed
+        feedback.value = _feedback_html(result, citations)
+        if not state["done"]:
+            state["done"] = True
+            on_first_check(question.question_id, result.correct)
+
+    check.on_click(on_check)
+    entry.observe(lambda _change: setattr(feedback, "value", ""), names="value")
+    card = widgets.VBox(
+        [text, entry, check, feedback],
+        layout=widgets.Layout(
+            border="1px solid #d0d7de", padding="8px 12px", margin="0 0 10px 0", width="100%"
+        ),
+    )
+    card.add_class("itb-quiz-question")
+    card.add_class("itb-quiz-numeric")
+    return card
+
+
 class QuizApp(widgets.VBox):
     """The self-check widget returned by :func:`quiz_app`.
 
@@ -116,16 +200,22 @@ class QuizApp(widgets.VBox):
     never the answers.
     """
 
-    def __init__(self, children: list[widgets.Widget], questions: list[Question]) -> None:
+    def __init__(
+        self,
+        children: list[widgets.Widget],
+        questions: list[Question],
+        numeric: list[NumericQuestion] | None = None,
+    ) -> None:
         super().__init__(children, layout=widgets.Layout(width="100%"))
         self.questions = questions
+        self.numeric = numeric or []
         self.add_class("itb-quiz")
 
     def _plain_questions(self) -> list[tuple[str, list[str]]]:
         return [
             (f"{q.vignette} {q.question}" if q.vignette else q.question, list(q.choices))
             for q in self.questions
-        ]
+        ] + [(f"{q.question} (answer in {q.unit})", []) for q in self.numeric]
 
     def __repr__(self) -> str:
         lines = ["Check your understanding (run the notebook to answer and see the feedback):"]
@@ -186,13 +276,17 @@ def quiz_app(
 
     Notes
     -----
-    The score counts each question's first checked answer. Pressing *Check*
-    with no choice shows a plain-words notice. Changing the choice clears the
-    feedback until the learner checks again.
+    The score counts each question's first checked answer. A first wrong answer says why
+    that choice is wrong and invites a second attempt; the right answer and the explanation
+    come with a right answer or the second wrong one. Numeric questions of the same section
+    follow the choice questions: a number in the question's unit, checked by the reservoir
+    engine. Pressing *Check* with nothing chosen or typed shows a plain-words notice.
+    Changing the answer clears the feedback until the learner checks again.
     """
     questions = load_quiz(quiz_id, section, data_dir=data_dir)
+    numeric = load_numeric(quiz_id, section, data_dir=data_dir)
     citations = load_source_citations(data_dir)
-    total = len(questions)
+    total = len(questions) + len(numeric)
     first_try: dict[str, bool] = {}
     score = widgets.HTML(_score_text(first_try, total))
 
@@ -208,4 +302,6 @@ def quiz_app(
         cards.append(
             _question_card(number, total, question, show_vignette, citations, on_first_check)
         )
-    return QuizApp([*cards, score], questions)
+    for number, item in enumerate(numeric, start=len(questions) + 1):
+        cards.append(_numeric_card(number, total, item, citations, on_first_check))
+    return QuizApp([*cards, score], questions, numeric)
