@@ -399,7 +399,7 @@ def compare_html(plans: Sequence[RefillPlan], labels: Sequence[str]) -> str:
         ("Low-reservoir alarm", *(moment_in_words(p.low_alarm_at) for p in plans)),
         ("Empty", *(moment_in_words(p.empty_at) for p in plans)),
     ]
-    head = "".join(f"<th style='padding:0 12px'>{html.escape(x)}</th>" for x in ("", *labels))
+    head = "".join(f"<th style='padding:0 12px'>{html.escape(x)}</th>" for x in ("Result", *labels))
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in row) + "</tr>"
         for row in rows

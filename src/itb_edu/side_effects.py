@@ -80,7 +80,7 @@ SUMMARY_COLUMNS = ["name", "category", "frequency", "nurse_action", "source_ids"
 
 #: Headings shown for the withdrawal-versus-overdose table.
 COMPARISON_HEADINGS = {
-    "aspect": "",
+    "aspect": "Aspect",
     "withdrawal": "Withdrawal (too little)",
     "overdose": "Overdose (too much)",
     "source_ids": "Sources",
