@@ -58,6 +58,8 @@ __all__ = [
     "CHOICE_SEPARATOR",
     "NUMERIC_QUANTITIES",
     "SPECS",
+    "TEACHING_ACTIVITIES",
+    "TEACHING_PATHS",
     "DataValidationError",
     "Problem",
     "case_actions",
@@ -85,6 +87,7 @@ __all__ = [
     "table_names",
     "teach_back",
     "teaching_cohort",
+    "teaching_plan",
     "weight_studies",
     "withdrawal_vs_overdose",
 ]
@@ -239,6 +242,10 @@ OBJECTIVE_IDS = _text("objective_ids")
 
 #: Values of a yes/no column.
 YES_NO: tuple[str, ...] = ("yes", "no")
+#: The teaching paths of the instructor guide (``data/teaching_plan.csv``).
+TEACHING_PATHS: tuple[str, ...] = ("core-2h", "half-day")
+#: What the educator does in a section of a path.
+TEACHING_ACTIVITIES: tuple[str, ...] = ("present", "demo", "practise", "discuss", "check")
 #: What a numeric question asks for, each worked out by the reservoir engine
 #: (:func:`itb_edu.quiz.check_number`).
 NUMERIC_QUANTITIES: tuple[str, ...] = ("daily_volume_ml", "days_to_low_alarm", "days_to_empty")
@@ -543,6 +550,21 @@ SPECS: dict[str, TableSpec] = {
             _text("feedback_right", required=False),
             _text("feedback_wrong", required=False),
             _text("part_id", required=False),
+            SOURCE_IDS,
+        ),
+    ),
+    # The instructor guide's paths through the course, section by section.
+    "teaching_plan": TableSpec(
+        (
+            _category("path", TEACHING_PATHS),
+            _number("order", positive=True),
+            _text("notebook"),
+            _text("section"),
+            _number("minutes", positive=True),
+            _category("activity", TEACHING_ACTIVITIES),
+            _text("think_prompt"),
+            _text("misconception"),
+            OBJECTIVE_IDS,
             SOURCE_IDS,
         ),
     ),
@@ -1707,6 +1729,20 @@ def patient_teaching(data_dir: str | Path | None = None) -> pd.DataFrame:
         One row per topic: ``topic_id``, ``topic``, what to ``teach``, ``why`` and sources.
     """
     return load_table("patient_teaching", data_dir)
+
+
+def teaching_plan(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the instructor guide's paths through the course, ``data/teaching_plan.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per section of a path (``path``: one of :data:`TEACHING_PATHS`), in
+        ``order``: the notebook and its ``## `` section, the ``minutes`` [min] given to it,
+        the ``activity`` (one of :data:`TEACHING_ACTIVITIES`), a "Think!" prompt, the
+        misconception it corrects, the objectives it serves, and sources.
+    """
+    return load_table("teaching_plan", data_dir)
 
 
 def teach_back(data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 __all__ = [
     "ALERT",
+    "CONTRASTING_PAIRS",
     "DANGER",
     "DANGER_FILL",
     "FONT",
     "GOOD",
     "HIGHLIGHT",
     "LINE",
+    "MIN_CVD_DIFFERENCE",
     "MUTED",
     "NAVY",
     "PRIMARY",
@@ -39,6 +41,25 @@ NAVY = "#1f4e79"
 ALERT = "#c26a00"
 DANGER = "#b3261e"
 DANGER_FILL = "rgba(179, 38, 30, 0.12)"
-GOOD = "#1a7f37"
+GOOD = "#009e73"
 #: The part a picture highlights.
 HIGHLIGHT = "#d62728"
+
+#: Colours that appear together in one figure with different meanings. Each pair stays
+#: distinguishable for people with deuteranopia, protanopia and tritanopia (a test simulates
+#: all three with colorspacious and requires a CAM02-UCS colour difference of at least
+#: :data:`MIN_CVD_DIFFERENCE`); figures also name each meaning in text, never by colour alone.
+#: ``GOOD`` is Okabe and Ito's bluish green, chosen for that reason.
+CONTRASTING_PAIRS: tuple[tuple[str, str], ...] = (
+    ("PRIMARY", "ALERT"),
+    ("PRIMARY", "DANGER"),
+    ("PRIMARY", "GOOD"),
+    ("ALERT", "DANGER"),
+    ("ALERT", "GOOD"),
+    ("DANGER", "GOOD"),
+    ("NAVY", "DANGER"),
+    ("NAVY", "GOOD"),
+    ("MUTED", "NAVY"),
+)
+#: Smallest colour difference (CAM02-UCS Delta E) allowed between a contrasting pair.
+MIN_CVD_DIFFERENCE = 12.0

@@ -21,7 +21,7 @@ from ..presentation import table_html as _table_html
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
 
-__all__ = ["course_map", "disclaimer", "setup", "show_table", "sources_table"]
+__all__ = ["course_map", "disclaimer", "setup", "show_table", "sources_table", "teaching_paths"]
 
 #: Renderer for plotly figures in notebooks. ``plotly_mimetype`` stores only the figure's JSON
 #: (JupyterLab and Voilà draw it with the bundled jupyterlab-plotly extension), which keeps the
@@ -142,3 +142,33 @@ def course_map() -> HTML:
         }
     )
     return show_table(frame, caption="The course map")
+
+
+def teaching_paths() -> HTML:
+    """Return the instructor guide's two paths, section by section, with their timings.
+
+    Returns
+    -------
+    IPython.display.HTML
+        One styled table per path (``data/teaching_plan.csv``): order, notebook and section,
+        minutes, what the educator does, the "Think!" prompt and the misconception it
+        corrects; each caption gives the path's total minutes.
+    """
+    from IPython.display import HTML
+
+    plan = _data.teaching_plan()
+    titles = {"core-2h": "The 2-hour core path", "half-day": "The half-day path"}
+    parts = []
+    for path, title in titles.items():
+        rows = plan[plan["path"] == path].sort_values("order")
+        frame = rows.assign(
+            where=[
+                f"{n[:2]} · {s}" for n, s in zip(rows["notebook"], rows["section"], strict=True)
+            ],
+            time=[f"{m:g} min" for m in rows["minutes"]],
+            order=[f"{o:g}" for o in rows["order"]],
+        )[["order", "where", "time", "activity", "think_prompt", "misconception"]]
+        frame.columns = ["#", "Notebook · section", "Time", "You", "Think!", "Misconception"]
+        total = int(rows["minutes"].sum())
+        parts.append(_table_html(frame, f"{title}: {total} minutes of teaching"))
+    return HTML(_TABLE_CSS + "".join(parts))
