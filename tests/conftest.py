@@ -11,6 +11,8 @@ where it shows what the test is about.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -19,7 +21,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from itb_edu.record import RECORD_ENV
 from itb_edu.reservoir import RefillPlan, plan_refill
+
+# The learner record of the test session: a file of its own, never the user's. Set before any
+# kernel or server starts, so notebooks run by nbval and the browser tests' servers use it too.
+os.environ[RECORD_ENV] = os.path.join(tempfile.mkdtemp(prefix="itb-edu-record-"), "record.sqlite")
 
 #: The routine example's arguments (read-only): 20 mL of 500 mcg/mL at 100 mcg/day (simple
 #: continuous dosing), refilled on Monday 5 January 2026 (a date: naive midnight), default

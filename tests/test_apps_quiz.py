@@ -80,7 +80,7 @@ def parts(card: widgets.VBox) -> tuple[widgets.RadioButtons, widgets.Button, wid
 
 
 def score_line(app: widgets.VBox) -> str:
-    return app.children[-1].value
+    return app.children[-2].value  # the last child is the learner-record notice
 
 
 def visible_state(app: widgets.Widget) -> str:
@@ -275,3 +275,42 @@ def test_numeric_questions_follow_in_their_section_and_are_checked_by_the_engine
     assert "✔ Correct." in feedback.value
     assert "(20 − 2) mL" in feedback.value
     assert "0 of 5 right at the first try" in score_line(app)
+
+
+def test_first_answers_go_into_the_learner_record_with_their_objectives(data_dir: Path) -> None:
+    from itb_edu.apps.controls import learner_record
+
+    record = learner_record()
+    record.reset(confirm=True)
+    app = quiz_app("demo", data_dir=data_dir)
+    radio, button, _feedback = parts(cards(app)[0])
+    radio.value = "Cherry"
+    button.click()
+    radio.value = "Banana"
+    button.click()  # the second attempt is not recorded again
+    attempts, problem = record.attempts()
+    assert problem == ""
+    assert [(a.kind, a.item_id, a.objective_ids, a.correct) for a in attempts] == [
+        ("question", "q1", ("obj-a",), False)
+    ]
+    assert app.children[-1].value == ""  # saved: no notice
+    record.reset(confirm=True)
+
+
+def test_a_record_that_cannot_be_saved_says_so_beside_the_quiz(
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from itb_edu.record import RECORD_ENV
+
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(b"not a database " * 50)
+    monkeypatch.setenv(RECORD_ENV, str(damaged))
+    app = quiz_app("demo", data_dir=data_dir)
+    radio, button, feedback = parts(cards(app)[0])
+    radio.value = "Banana"
+    button.click()
+    assert "✔ Correct." in feedback.value  # the course keeps working
+    notice = app.children[-1].value
+    assert "Your progress could not be saved" in notice
+    assert "kept for this session" in notice
+    assert damaged.read_bytes() == b"not a database " * 50

@@ -30,6 +30,7 @@ DOMAIN = {
     "itb_edu.parts",
     "itb_edu.pumps",
     "itb_edu.quiz",
+    "itb_edu.record",
     "itb_edu.reservoir",
     "itb_edu.scheduling",
     "itb_edu.side_effects",
@@ -47,6 +48,7 @@ def layer(module: str) -> str:
         "itb_edu.presentation",
         "itb_edu.case_presentation",
         "itb_edu.answer_key",
+        "itb_edu.progress_view",
     ):
         return "figures"
     if module == "itb_edu.figure_widget":

@@ -66,8 +66,8 @@ def tagged() -> dict[str, set[str]]:
 def test_every_objective_of_a_practice_notebook_is_checked():
     found = tagged()
     for row in OBJECTIVES.to_dict("records"):
-        if row["notebook"] == "00_start_here":
-            continue  # the orientation notebook has no self-check
+        if row["notebook"] in ("00_start_here", "06_my_progress"):
+            continue  # orientation and the learner's own record: no self-check of their own
         assert found.get(row["objective_id"]), f"nothing checks {row['objective_id']}"
 
 
@@ -116,3 +116,9 @@ def test_a_step_without_an_objective_is_refused(tmp_path):
     )
     with pytest.raises(DataValidationError, match="objective_ids"):
         data.visit_steps(folder)
+
+
+def test_the_pre_and_post_test_questions_check_their_objective():
+    for row in data.prepost().to_dict("records"):
+        question = {q.question_id: q for q in quiz.load_quiz(row["quiz_id"])}[row["question_id"]]
+        assert row["objective_id"] in question.objective_ids, row

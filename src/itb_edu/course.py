@@ -76,4 +76,13 @@ COURSE: tuple[Module, ...] = (
         "Nurses on wards, in emergency departments and pump clinics; educators running an "
         "emergency session.",
     ),
+    Module(
+        "06_my_progress.ipynb",
+        "My progress",
+        "Your record of self-checks, cases, visits and teach-back by learning objective: "
+        "what was right first time and what to revisit; a pre-test and a post-test on the "
+        "core objectives; a dated summary to print for a preceptor.",
+        20,
+        "Students working alone; nurses in training who show their progress to a preceptor.",
+    ),
 )

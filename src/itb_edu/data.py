@@ -75,6 +75,7 @@ __all__ = [
     "numeric_questions",
     "objectives",
     "patient_teaching",
+    "prepost",
     "pumps",
     "quiz",
     "quiz_ids",
@@ -567,6 +568,11 @@ SPECS: dict[str, TableSpec] = {
             OBJECTIVE_IDS,
             SOURCE_IDS,
         ),
+    ),
+    # The short pre-test and post-test of "My progress": one question per core objective.
+    "prepost": TableSpec(
+        (_text("objective_id"), _text("quiz_id"), _text("question_id"), SOURCE_IDS),
+        key="objective_id",
     ),
     # The course's learning objectives: what every question, step, case and action checks.
     "objectives": TableSpec(
@@ -1233,6 +1239,34 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
         problems += _check_drug_amounts(frame, label)
     if name.startswith("quiz/"):
         problems += _check_quiz_rows(frame, label)
+    if name == "prepost":
+        known_objectives = set(_load("objectives", directory)["objective_id"])
+        for index, row in frame.iterrows():
+            line = int(index)
+            if str(row["objective_id"]) not in known_objectives:
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "objective_id",
+                        f"{row['objective_id']!r} is not in objectives.csv",
+                    )
+                )
+            if str(row["quiz_id"]) not in quiz_ids(directory):
+                problems.append(
+                    Problem(label, line, "quiz_id", f"{row['quiz_id']!r} is not a quiz")
+                )
+                continue
+            quiz_questions = set(_load(f"quiz/{row['quiz_id']}", directory)["question_id"])
+            if str(row["question_id"]) not in quiz_questions:
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "question_id",
+                        f"{row['question_id']!r} is not a question of {row['quiz_id']!r}",
+                    )
+                )
     if name == "numeric_questions":
         pump_ids = set(_load("pumps", directory)["pump_id"])
         quizzes = set(quiz_ids(directory))
@@ -1357,6 +1391,19 @@ def sources(data_dir: str | Path | None = None) -> pd.DataFrame:
         other), ``citation`` and ``url`` (missing where the source is not public).
     """
     return load_table("sources", data_dir)
+
+
+def prepost(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the pre-test and post-test questions, ``data/prepost.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per objective tested: ``objective_id``, and the ``quiz_id`` and
+        ``question_id`` of the course question that tests it (checked to exist); the same
+        questions make the pre-test and the post-test.
+    """
+    return load_table("prepost", data_dir)
 
 
 def pumps(data_dir: str | Path | None = None) -> pd.DataFrame:

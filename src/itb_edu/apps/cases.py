@@ -22,7 +22,13 @@ from typing import Any
 import ipywidgets as widgets
 
 from itb_edu import DISCLAIMER
-from itb_edu.apps.controls import Field, StaticView, download_link, learner_message
+from itb_edu.apps.controls import (
+    Field,
+    StaticView,
+    download_link,
+    learner_message,
+    record_attempt,
+)
 from itb_edu.case_presentation import (
     GROUP_WORDS,
     case_debrief_html,
@@ -120,6 +126,9 @@ class CaseApp(StaticView, widgets.VBox):
         self.debrief.add_class("itb-case-debrief")
         self.sheet = widgets.HTML()
         self.sheet.add_class("itb-case-sheet")
+        self.notice = widgets.HTML()
+        self.notice.add_class("itb-record-notice")
+        self._recorded = False
         self.state: CaseState = start(cases[case_id])
         first = case_timeline_figure(self.state)
         self.figure = figure_widget(data=first.data, layout=first.layout)
@@ -140,6 +149,7 @@ class CaseApp(StaticView, widgets.VBox):
                 self.figure,
                 self.figure_alt,
                 self.debrief,
+                self.notice,
                 self.sheet,
                 note,
             ],
@@ -194,7 +204,14 @@ class CaseApp(StaticView, widgets.VBox):
             self._show_debrief()
 
     def _show_debrief(self) -> None:
-        self.debrief.value = case_debrief_html(debrief(self.state), self.citations)
+        result = debrief(self.state)
+        self.debrief.value = case_debrief_html(result, self.citations)
+        if not self._recorded:
+            self._recorded = True
+            case = self.state.case
+            self.notice.value = record_attempt(
+                "case", case.case_id, case.objective_ids, result.outcome == "good", result.outcome
+            )
         sheet = family_sheet(self.state.case.case_id)
         page = family_sheet_document(sheet, self.citations).encode("utf-8")
         link = download_link(
@@ -213,6 +230,8 @@ class CaseApp(StaticView, widgets.VBox):
     def restart(self, change: Any = None) -> None:
         """Start the chosen case from the moment the learner meets the patient."""
         self.state = start(self._cases[self.case.value])
+        self._recorded = False
+        self.notice.value = ""
         self.story.value = case_story_html(self.state)
         self.feedback.value = ""
         self.debrief.value = ""
@@ -324,6 +343,9 @@ class TeachBackApp(StaticView, widgets.VBox):
             [self.answer, widgets.HBox([self.understood_button, self.reteach_button])]
         )
         self.verdict = widgets.HTML()
+        self.notice = widgets.HTML()
+        self.notice.add_class("itb-record-notice")
+        self._judged: set[str] = set()
         self.item.observe(self.restart, names="value")
         self.question.observe(self.field.clear, names="value")
         self.check_button.on_click(self.check)
@@ -338,6 +360,7 @@ class TeachBackApp(StaticView, widgets.VBox):
                 self.feedback,
                 self.judge_box,
                 self.verdict,
+                self.notice,
             ],
             layout=widgets.Layout(width="100%"),
         )
@@ -400,8 +423,14 @@ class TeachBackApp(StaticView, widgets.VBox):
 
     def judge(self, understood: bool) -> None:
         """Judge the patient's answer and show whether the verdict was right, and why."""
-        result = check_judgement(self.current, understood)
+        item = self.current
+        result = check_judgement(item, understood)
         self.verdict.value = teach_back_feedback_html(result, self.citations)
+        if item.item_id not in self._judged:  # the first verdict is the one recorded
+            self._judged.add(item.item_id)
+            self.notice.value = record_attempt(
+                "teach-back", item.item_id, item.objective_ids, result.correct
+            )
 
 
 def teach_back_app(item_id: str | None = None) -> TeachBackApp:

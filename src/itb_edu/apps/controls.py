@@ -13,7 +13,17 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["ERROR_STYLE", "Field", "FieldSpec", "StaticView", "download_link", "learner_message"]
+__all__ = [
+    "ERROR_STYLE",
+    "RECORD_NOTICE_STYLE",
+    "Field",
+    "FieldSpec",
+    "StaticView",
+    "download_link",
+    "learner_message",
+    "learner_record",
+    "record_attempt",
+]
 
 #: Style of a message beside a control (the ⚠ sign and the words carry it, not the colour).
 ERROR_STYLE = "color:#b3261e;font-size:0.9em;"
@@ -174,3 +184,36 @@ class StaticView:
         data["text/plain"] = self.static_text()
         data["text/html"] = self.static_html()
         return bundle
+
+
+# --------------------------------------------------------------------------------------------
+# The learner's record, shared by the apps of one kernel
+# --------------------------------------------------------------------------------------------
+_RECORDS: dict[str, Any] = {}
+
+#: Style of the line saying progress could not be saved (the ⚠ and the words carry it).
+RECORD_NOTICE_STYLE = "border-left:4px solid #9a6700;background:#fff8e5;padding:4px 10px;"
+
+
+def learner_record() -> Any:
+    """Return this kernel's :class:`itb_edu.record.LearnerRecord` for the current file."""
+    from itb_edu.record import LearnerRecord, default_path
+
+    path = str(default_path())
+    if path not in _RECORDS:
+        _RECORDS[path] = LearnerRecord(default_path())
+    return _RECORDS[path]
+
+
+def record_attempt(
+    kind: str, item_id: str, objective_ids: Any, correct: bool, detail: str = ""
+) -> str:
+    """Record one attempt in the learner's record; return ``""`` or a plain notice as HTML.
+
+    The course never stops for the record: a file that cannot be used keeps the answer for
+    the session and the notice says so beside the control.
+    """
+    saved = learner_record().add(kind, item_id, tuple(objective_ids), correct, detail)
+    if saved.saved:
+        return ""
+    return f"<div style='{RECORD_NOTICE_STYLE}' role='status'>⚠ {html.escape(saved.message)}</div>"

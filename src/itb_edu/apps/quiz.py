@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from itb_edu.apps.controls import record_attempt
 from itb_edu.quiz import (
     Feedback,
     NumericQuestion,
@@ -289,10 +290,16 @@ def quiz_app(
     total = len(questions) + len(numeric)
     first_try: dict[str, bool] = {}
     score = widgets.HTML(_score_text(first_try, total))
+    notice = widgets.HTML("")
+    notice.add_class("itb-record-notice")
+    tags = {q.question_id: ("question", q.objective_ids) for q in questions}
+    tags.update({q.question_id: ("numeric", q.objective_ids) for q in numeric})
 
     def on_first_check(question_id: str, correct: bool) -> None:
         first_try[question_id] = correct
         score.value = _score_text(first_try, total)
+        kind, objective_ids = tags[question_id]
+        notice.value = record_attempt(kind, question_id, objective_ids, correct)
 
     cards = []
     previous_vignette = ""
@@ -304,4 +311,4 @@ def quiz_app(
         )
     for number, item in enumerate(numeric, start=len(questions) + 1):
         cards.append(_numeric_card(number, total, item, citations, on_first_check))
-    return QuizApp([*cards, score], questions, numeric)
+    return QuizApp([*cards, score, notice], questions, numeric)

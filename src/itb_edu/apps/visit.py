@@ -25,7 +25,14 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from itb_edu import DISCLAIMER
-from itb_edu.apps.controls import Field, FieldSpec, StaticView, download_link, learner_message
+from itb_edu.apps.controls import (
+    Field,
+    FieldSpec,
+    StaticView,
+    download_link,
+    learner_message,
+    record_attempt,
+)
 from itb_edu.errors import ParameterError
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.anatomy import pump_figure
@@ -278,6 +285,9 @@ class VisitApp(StaticView, widgets.VBox):
         self.debrief.add_class("itb-visit-debrief")
         self.card = widgets.HTML()
         self.card.add_class("itb-visit-card")
+        self.notice = widgets.HTML()
+        self.notice.add_class("itb-record-notice")
+        self._recorded = False
         self.calendar_button = widgets.Button(description="Prepare calendar file", icon="calendar")
         self.calendar = widgets.HTML()
         self.card_box = widgets.VBox(
@@ -307,6 +317,7 @@ class VisitApp(StaticView, widgets.VBox):
                 self.status,
                 self.feedback,
                 self.debrief,
+                self.notice,
                 self.card_box,
                 note,
             ],
@@ -345,6 +356,8 @@ class VisitApp(StaticView, widgets.VBox):
     def restart(self, button: Any = None) -> None:
         """Start the chosen scenario from its first step (inputs back to empty)."""
         self.state = start(self._scenarios[self.scenario.value])
+        self._recorded = False
+        self.notice.value = ""
         scenario = self.state.scenario
         self.story.value = (
             f"<div style='{_STORY_STYLE}'><b>{html.escape(scenario.title)}</b> &middot; "
@@ -524,6 +537,17 @@ class VisitApp(StaticView, widgets.VBox):
             title=self.state.scenario.title,
             hazard_steps=trap_steps(self.state),
         )
+        if not self._recorded:
+            self._recorded = True
+            steps = self.state._steps.values()
+            objectives = tuple(dict.fromkeys(o for step in steps for o in step.objective_ids))
+            self.notice.value = record_attempt(
+                "visit",
+                self.state.scenario.scenario_id,
+                objectives,
+                result.hazards_caught == result.hazards_met,
+                result.outcome,
+            )
         if result.card is not None:
             self.card.value = VISIT_CSS + rows_html(
                 result.card.rows(),
