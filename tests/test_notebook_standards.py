@@ -119,3 +119,17 @@ def test_presentation_metadata(path):
         if cell["cell_type"] == "markdown" and first.startswith("## "):
             assert kind == "slide", first
     assert nb["metadata"]["rise"]["scroll"] is True
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_stored_app_describes_itself_in_words(path):
+    """A stored notebook opened before it runs shows each app's purpose, never a repr."""
+    for cell in code_cells(load(path)):
+        for output in cell["outputs"]:
+            data = output.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" not in data:
+                continue
+            plain = "".join(data.get("text/plain", ""))
+            assert "children=" not in plain, f"{source(cell)[:60]}: {plain[:80]}"
+            assert "(run the notebook" in plain, f"{source(cell)[:60]}: {plain[:80]}"
+            assert data.get("text/html"), source(cell)[:60]

@@ -16,6 +16,8 @@ import ipywidgets as widgets
 __all__ = [
     "ERROR_STYLE",
     "RECORD_NOTICE_STYLE",
+    "DescribedHBox",
+    "DescribedVBox",
     "Field",
     "FieldSpec",
     "StaticView",
@@ -217,3 +219,27 @@ def record_attempt(
     if saved.saved:
         return ""
     return f"<div style='{RECORD_NOTICE_STYLE}' role='status'>⚠ {html.escape(saved.message)}</div>"
+
+
+class _Described(StaticView):
+    """An app box that describes itself in words where it cannot be drawn."""
+
+    def __init__(self, children: Any, text: str, html_text: str = "", **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)  # type: ignore[call-arg]
+        self._text, self._html = text, html_text
+
+    def static_text(self) -> str:
+        """Return the description in plain text."""
+        return self._text
+
+    def static_html(self) -> str:
+        """Return the description as HTML."""
+        return self._html or f"<p>{html.escape(self._text)}</p>"
+
+
+class DescribedHBox(_Described, widgets.HBox):
+    """An ``HBox`` app that describes itself in words where it cannot be drawn."""
+
+
+class DescribedVBox(_Described, widgets.VBox):
+    """A ``VBox`` app that describes itself in words where it cannot be drawn."""

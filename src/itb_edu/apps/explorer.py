@@ -13,6 +13,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from itb_edu.apps.controls import DescribedHBox
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.anatomy import anatomy_figure
 from itb_edu.parts import FIGURES, parts_for
@@ -155,8 +156,23 @@ def part_explorer(
         [widgets.HTML("<b>Parts</b>"), selector, explanation],
         layout=widgets.Layout(width="290px", min_width="240px", padding="0 0 0 8px"),
     )
-    box = widgets.HBox(
-        [fig_widget, side], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")
+    names = "; ".join(part.name for part in parts.values())
+    items = "".join(
+        f"<li><b>{html.escape(part.name)}</b>: {html.escape(part.explanation)}</li>"
+        for part in parts.values()
+    )
+    box = DescribedHBox(
+        [fig_widget, side],
+        text=(
+            f"Picture of the {figure} with its parts (run the notebook, or open the app view, "
+            f"to choose a part and see it highlighted): {names}."
+        ),
+        html_text=(
+            f"<div class='itb-app-static'><p><b>Picture of the {html.escape(figure)}</b> (run "
+            "the notebook, or open the app view, to choose a part and see it highlighted). "
+            f"The parts, in words:</p><ul>{items}</ul></div>"
+        ),
+        layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
     )
     box.selector = selector
     box.figure_widget = fig_widget

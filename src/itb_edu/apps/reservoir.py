@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from itb_edu import DISCLAIMER
 from itb_edu.apps import controls
-from itb_edu.apps.controls import ERROR_STYLE, Field, FieldSpec, download_link
+from itb_edu.apps.controls import ERROR_STYLE, Field, FieldSpec, StaticView, download_link
 from itb_edu.figure_widget import figure_widget
 from itb_edu.figures.reservoir import (
     apply_trace_data,
@@ -176,7 +176,7 @@ COMPARE_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
-class SimulatorApp(widgets.VBox):
+class SimulatorApp(StaticView, widgets.VBox):
     """The reservoir simulator widget returned by :func:`simulator_app`.
 
     Attributes
@@ -196,6 +196,16 @@ class SimulatorApp(widgets.VBox):
     plan : RefillPlan
         The last valid plan (the one on screen).
     """
+
+    def static_text(self) -> str:
+        """Return what the simulator is, in words."""
+        return (
+            "Reservoir simulator (run the notebook, or open the app view, to use it): choose the "
+            "pump, the concentration, the daily dose (or a flex schedule and boluses), the fill "
+            "and alarm volumes and the refill date; it shows the daily volume, the days to the "
+            "low-reservoir alarm, the alarm and empty moments, the day to refill by, and the "
+            "reservoir volume over time. For education, not for programming a real pump."
+        )
 
     def __init__(self, pumps: Any, products: Any, facts: Any, refill_at: datetime) -> None:
         self._pumps = {p.pump_id: p for p in all_pump_facts(pumps, facts)}
@@ -378,7 +388,7 @@ class SimulatorApp(widgets.VBox):
         self.exports.value = " &middot; ".join(parts)
 
 
-class CompareApp(widgets.VBox):
+class CompareApp(StaticView, widgets.VBox):
     """Two scenarios side by side, returned by :func:`compare_app`.
 
     Attributes
@@ -395,6 +405,14 @@ class CompareApp(widgets.VBox):
     plans : tuple of RefillPlan
         The last valid pair.
     """
+
+    def static_text(self) -> str:
+        """Return what the comparison is, in words."""
+        return (
+            "Two concentrations compared (run the notebook, or open the app view, to use it): "
+            "the same dose and fill at two concentrations, side by side: daily volume, days to "
+            "the alarm, alarm and empty moments, and the reservoir volume over time."
+        )
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from itb_edu import data
+from itb_edu.apps.controls import DescribedVBox
 from itb_edu.presentation import show_table
 from itb_edu.side_effects import (
     CATEGORIES,
@@ -91,6 +92,21 @@ def side_effects_app(data_dir: str | Path | None = None) -> widgets.VBox:
     category.observe(refresh, names="value")
     search.observe(refresh, names="value")
     refresh()
-    app = widgets.VBox([widgets.HBox([category, search]), status, output])
+    app = DescribedVBox(
+        [widgets.HBox([category, search]), status, output],
+        text=(
+            "Side-effects table (run the notebook, or open the app view, to filter it by "
+            "category and search it): every drug effect, withdrawal and overdose sign and "
+            "device complication, with what the nurse does and the sources."
+        ),
+        html_text=(
+            "<div class='itb-app-static'><p><b>Side-effects table</b> (run the notebook, or "
+            "open the app view, to filter by category and search). Every row:</p>"
+            + show_table(
+                for_display(table), caption="Side effects, withdrawal, overdose and complications"
+            ).data
+            + "</div>"
+        ),
+    )
     app.add_class("itb-side-effects")
     return app
