@@ -133,3 +133,20 @@ def test_every_stored_app_describes_itself_in_words(path):
             assert "children=" not in plain, f"{source(cell)[:60]}: {plain[:80]}"
             assert "(run the notebook" in plain, f"{source(cell)[:60]}: {plain[:80]}"
             assert data.get("text/html"), source(cell)[:60]
+
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_stored_figure_comes_with_its_text_alternative(path):
+    """Each figure is followed, in its cell, by the figure in words (description and data)."""
+    for cell in code_cells(load(path)):
+        outputs = cell["outputs"]
+        for index, output in enumerate(outputs):
+            if PLOTLY_MIME not in output.get("data", {}):
+                continue
+            after = "".join(
+                "".join(o.get("data", {}).get("text/html", "")) for o in outputs[index + 1 :]
+            )
+            assert "The figure in words" in after, source(cell)[:80]

@@ -96,3 +96,45 @@ def test_the_missed_refill_timeline_reads_without_hover(routine_plan):
     # 0.2 mL/day from 5 January: alarm 5 April, empty 15 April; 17 April is in withdrawal.
     assert "Sunday 5 April 2026 at 00:00 to Wednesday 15 April 2026 at 00:00" in html
     assert "Friday 17 April 2026 at 00:00:</b> " + se.STAGES[2] in html
+
+
+def test_a_figure_in_words_describes_it_and_gives_its_data():
+    from datetime import datetime
+
+    import plotly.graph_objects as go
+
+    from itb_edu.presentation import figure_words
+
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[datetime(2026, 4, 2, 9), datetime(2026, 4, 5, 9)],
+                y=[5.0, 2.0],
+                name="Reservoir volume",
+            ),
+            go.Scatter(x=[datetime(2026, 4, 5, 9)], y=[2.0], name="Alarm", text=["2 mL left"]),
+        ],
+        layout={
+            "title": {"text": "<b>Volume</b>"},
+            "yaxis": {"title": {"text": "mL"}},
+            "annotations": [{"text": "alarm here", "x": 0, "y": 0}],
+        },
+    )
+    text = figure_words(fig).html
+    assert "<details" in text  # the data on demand
+    assert "Volume. up: mL." in text
+    assert "Thursday 2 April 2026 at 09:00: 5" in text
+    assert "2 mL left" in text  # hover and label text, in words
+    assert "Written on the figure:</b> alarm here" in text
+    fig.layout.meta = {"alt": "A line falling to the alarm."}
+    assert "A line falling to the alarm." in figure_words(fig).html
+
+
+def test_a_schematic_in_words_names_its_parts_not_its_outline_coordinates():
+    from itb_edu.figures import anatomy
+    from itb_edu.presentation import figure_words
+
+    text = figure_words(anatomy.pump_figure()).html
+    assert "Catheter access port" in text
+    assert "11.9: 26.9" not in text
+    assert "(unnamed)" not in text

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itb_edu import quiz
@@ -346,6 +346,7 @@ def test_exactly_one_choice_is_correct(choices: list[str], data: st.DataObject) 
     assert verdicts[choices.index(answer)] is True
 
 
+@settings(deadline=None)  # each example writes and validates files on disk
 @given(
     choices=st.lists(_text, min_size=2, max_size=5, unique=True),
     question_text=_text,

@@ -38,6 +38,7 @@ __all__ = [
     "concentration_change_html",
     "concentration_change_rows",
     "faq_html",
+    "figure_words",
     "headline_html",
     "moment_words",
     "plan_html",
@@ -909,4 +910,146 @@ def timeline_table_html(phases: Sequence[Any], today: Any = None) -> HTMLBlock:
         "</caption><thead><tr><th>Phase</th><th>When</th><th>What happens and what the "
         "nurse does</th><th>Sources</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Every figure in words (its text alternative, with the data as a table on demand)
+# --------------------------------------------------------------------------------------------
+_MAX_POINTS = 12
+
+
+def _value_words(value: Any) -> str:
+    import numpy as np
+
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[s]").item()
+    if isinstance(value, (datetime, date)):
+        return moment_words(value)
+    if isinstance(value, str):
+        try:
+            return moment_words(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+        if number != number:  # NaN: a gap in a line
+            return ""
+        return f"{number:.3g}" if abs(number) < 1000 else f"{number:,.0f}"
+    return str(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _plain(text: Any) -> str:
+    """Figure text without its HTML tags (plotly labels may carry <b>, <br>)."""
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(text or ""))).strip()
+
+
+def figure_words(fig: Any, caption: str = "") -> HTMLBlock:
+    """Return a figure's text alternative: a description, then its content as a table.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure shown just above.
+    caption : str, optional
+        A description to use instead of the one made from the figure.
+
+    Returns
+    -------
+    HTMLBlock
+        ``<details>`` (closed; open on demand, by keyboard too) holding: the description
+        (``layout.meta["alt"]`` when the builder gives one, else the title, the axes and the
+        traces), every trace by name with its points (up to 12, evenly spread) or its details,
+        and every label written on the figure. Nothing is only in hover text or colour.
+    """
+    layout = fig.layout
+    title = _plain(layout.title.text) or "The figure"
+    meta = layout.meta if isinstance(layout.meta, dict) else {}
+    names = [_plain(t.name) for t in fig.data if _plain(t.name)]
+    axes = []
+    for axis in ("xaxis", "yaxis"):
+        text = _plain(getattr(layout, axis).title.text) if getattr(layout, axis) else ""
+        if text:
+            axes.append(f"{'across' if axis == 'xaxis' else 'up'}: {text}")
+    description = (
+        caption
+        or meta.get("alt")
+        or (
+            f"{title}. "
+            + ("; ".join(axes) + ". " if axes else "")
+            + (f"It shows: {', '.join(dict.fromkeys(names))}." if names else "")
+        )
+    )
+    drawing = layout.xaxis.visible is False and layout.yaxis.visible is False  # a schematic
+    rows = []
+    for trace in fig.data:
+        if trace.visible is False:
+            continue
+        name = _plain(trace.name) or _plain(getattr(trace, "meta", ""))
+        if not name and drawing:
+            continue  # an outline of the drawing: nothing to read
+        axis_name = "yaxis" + str(getattr(trace, "yaxis", "y") or "y")[1:]
+        unit = _plain(layout[axis_name].title.text) if axis_name in layout else ""
+        shown = name or "(unnamed)"
+        if unit and not drawing:
+            shown = f"{shown} ({unit})"
+        details = []
+        for attribute in ("hovertext", "text"):
+            value = getattr(trace, attribute, None)
+            if isinstance(value, str) and _plain(value):
+                details.append(_plain(value))
+            elif value is not None and not isinstance(value, str):
+                details += [_plain(v) for v in value if _plain(v) and not _plain(v).isdigit()]
+        details = [d.removeprefix(name).strip() if name else d for d in details]
+        details = [d for d in details if not _is_number(d)]
+        x, y = getattr(trace, "x", None), getattr(trace, "y", None)
+        points = ""
+        if (
+            x is not None
+            and y is not None
+            and not drawing
+            and getattr(trace, "fill", None) != "toself"
+        ):
+            pairs = [(a, b) for a, b in zip(list(x), list(y), strict=False) if b is not None]
+            if len(pairs) > _MAX_POINTS:
+                step = (len(pairs) - 1) / (_MAX_POINTS - 1)
+                pairs = [pairs[round(i * step)] for i in range(_MAX_POINTS)]
+            points = "; ".join(
+                f"{_value_words(a)}: {_value_words(b)}" for a, b in pairs if _value_words(b)
+            )
+        text = " ".join(dict.fromkeys(details))
+        row = (shown, "; ".join(p for p in (points, text) if p))
+        if (points or text) and row not in rows:
+            rows.append(row)
+    labels = [_plain(a.text) for a in layout.annotations if _plain(a.text)]
+    body = "".join(
+        f"<tr><th scope='row'>{html.escape(n)}</th><td>{html.escape(v)}</td></tr>" for n, v in rows
+    )
+    table = (
+        f"<table class='itb-table'><thead><tr><th>Shown</th><th>Values and details</th></tr>"
+        f"</thead><tbody>{body}</tbody></table>"
+        if rows
+        else ""
+    )
+    written = (
+        "<p><b>Written on the figure:</b> "
+        + html.escape(" · ".join(dict.fromkeys(labels)))
+        + "</p>"
+        if labels
+        else ""
+    )
+    return HTMLBlock(
+        f"{TABLE_CSS}<details class='itb-figure-words'><summary><b>The figure in words</b> "
+        f"({html.escape(title)}): open for a description and the data as a table</summary>"
+        f"<p>{html.escape(description)}</p>{table}{written}</details>"
     )

@@ -10,7 +10,7 @@ import html
 import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import DISCLAIMER
 from .. import data as _data
@@ -21,7 +21,15 @@ from ..presentation import table_html as _table_html
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
 
-__all__ = ["course_map", "disclaimer", "setup", "show_table", "sources_table", "teaching_paths"]
+__all__ = [
+    "course_map",
+    "disclaimer",
+    "figure",
+    "setup",
+    "show_table",
+    "sources_table",
+    "teaching_paths",
+]
 
 #: Renderer for plotly figures in notebooks. ``plotly_mimetype`` stores only the figure's JSON
 #: (JupyterLab and Voilà draw it with the bundled jupyterlab-plotly extension), which keeps the
@@ -172,3 +180,23 @@ def teaching_paths() -> HTML:
         total = int(rows["minutes"].sum())
         parts.append(_table_html(frame, f"{title}: {total} minutes of teaching"))
     return HTML(_TABLE_CSS + "".join(parts))
+
+
+def figure(fig: Any) -> Any:
+    """Show a figure, then its text alternative (a description and its data, on demand).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+
+    Returns
+    -------
+    itb_edu.presentation.HTMLBlock
+        :func:`itb_edu.presentation.figure_words` of the figure, shown below it.
+    """
+    from IPython.display import display
+
+    from ..presentation import figure_words
+
+    display(fig)
+    return figure_words(fig)
