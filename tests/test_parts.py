@@ -253,8 +253,18 @@ def test_facts_table_keeps_order_and_joins_value_and_unit():
     table = parts.facts_table(["f-b", "f-a"], facts_frame())
     assert list(table.columns) == ["Fact", "Value", "Status", "Sources"]
     assert table.to_dict("records") == [
-        {"Fact": "Idea B has no number.", "Value": "", "Status": "S", "Sources": "s3"},
-        {"Fact": "Dose A is small.", "Value": "50 mcg", "Status": "V", "Sources": "s1; s2"},
+        {
+            "Fact": "Idea B has no number.",
+            "Value": "",
+            "Status": "S: from a secondary source",
+            "Sources": "s3",
+        },
+        {
+            "Fact": "Dose A is small.",
+            "Value": "50 mcg",
+            "Status": "V: read in the source",
+            "Sources": "s1; s2",
+        },
     ]
 
 

@@ -70,6 +70,7 @@ __all__ = [
     "emergency_actions",
     "facts",
     "faq",
+    "glossary",
     "load_table",
     "look_alikes",
     "numeric_questions",
@@ -569,6 +570,8 @@ SPECS: dict[str, TableSpec] = {
             SOURCE_IDS,
         ),
     ),
+    # The glossary: the course's technical words, defined in plain words, sourced.
+    "glossary": TableSpec((_text("term"), _text("definition"), SOURCE_IDS), key="term"),
     # The short pre-test and post-test of "My progress": one question per core objective.
     "prepost": TableSpec(
         (_text("objective_id"), _text("quiz_id"), _text("question_id"), SOURCE_IDS),
@@ -1344,6 +1347,11 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
     if spec is not None:
         frame = frame[spec.columns]
     return frame
+
+
+def glossary(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the glossary, ``data/glossary.csv``: each ``term``, its ``definition``, sources."""
+    return load_table("glossary", data_dir)
 
 
 def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:

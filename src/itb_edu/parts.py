@@ -329,7 +329,7 @@ def facts_table(fact_ids: Sequence[str], facts: pd.DataFrame | None = None) -> p
             {
                 "Fact": _cell(row["statement"]),
                 "Value": value,
-                "Status": _cell(row["status"]),
+                "Status": _STATUS_WORDS.get(_cell(row["status"]), _cell(row["status"])),
                 "Sources": _cell(row["source_ids"]).replace(";", "; "),
             }
         )
@@ -406,9 +406,14 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The status of a fact in words, where a table shows it (the codes of data/facts.csv).
+_STATUS_WORDS = {"V": "V: read in the source", "S": "S: from a secondary source"}
+
 #: Sources of the narrative (markdown) of notebook 01, beyond those its tables cite.
 NARRATIVE_SOURCE_IDS: tuple[str, ...] = (
     "medtronic-itb-surgery",
+    "pharmsci-synchromed-design",
+    "medtronic-mri-synchromed-ii",
     "medtronic-uk-itb-getting-therapy-qa",
     "nmss-itb-therapy",
     "medtronic-itb-what-is-it",

@@ -105,7 +105,9 @@ def test_every_case_to_a_good_and_to_a_bad_outcome(emergencies, case_id):
     text = debrief_text(page)
     assert cases.OUTCOMES["good"] in text
     assert "✘ missed" not in text
-    assert "The family's take-home sheet" in app(page).locator(".itb-case-sheet").inner_text()
+    sheet = app(page).locator(".itb-case-sheet")
+    sheet.locator("h3").wait_for(timeout=30_000)
+    assert "The family's take-home sheet" in sheet.inner_text()
     assert app(page).get_by_role("button", name="Do it").is_disabled()
     if case_id == "withdrawal-missed-refill":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

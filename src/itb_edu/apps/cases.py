@@ -205,18 +205,12 @@ class CaseApp(StaticView, widgets.VBox):
 
     def _show_debrief(self) -> None:
         result = debrief(self.state)
-        self.debrief.value = case_debrief_html(result, self.citations)
-        if not self._recorded:
-            self._recorded = True
-            case = self.state.case
-            self.notice.value = record_attempt(
-                "case", case.case_id, case.objective_ids, result.outcome == "good", result.outcome
-            )
-        sheet = family_sheet(self.state.case.case_id)
+        case = self.state.case
+        sheet = family_sheet(case.case_id)
         page = family_sheet_document(sheet, self.citations).encode("utf-8")
         link = download_link(
             page,
-            f"family-sheet-{self.state.case.case_id}.html",
+            f"family-sheet-{case.case_id}.html",
             "text/html",
             "Download the family sheet to print (HTML)",
         )
@@ -225,6 +219,12 @@ class CaseApp(StaticView, widgets.VBox):
             + family_sheet_html(sheet, self.citations)
             + f"<p>{link}</p>"
         )
+        self.debrief.value = case_debrief_html(result, self.citations)
+        if not self._recorded:  # after everything is on screen: the record is a file write
+            self._recorded = True
+            self.notice.value = record_attempt(
+                "case", case.case_id, case.objective_ids, result.outcome == "good", result.outcome
+            )
 
     # -- actions -------------------------------------------------------------------------------
     def restart(self, change: Any = None) -> None:

@@ -537,7 +537,14 @@ class VisitApp(StaticView, widgets.VBox):
             title=self.state.scenario.title,
             hazard_steps=trap_steps(self.state),
         )
-        if not self._recorded:
+        if result.card is not None:
+            self.card.value = VISIT_CSS + rows_html(
+                result.card.rows(),
+                "Alarm-date card for the patient (teaching example, fictional patient)",
+                css_class="itb-visit-card-table",
+            )
+            self.card_box.layout.display = None
+        if not self._recorded:  # last: the record is a file write
             self._recorded = True
             steps = self.state._steps.values()
             objectives = tuple(dict.fromkeys(o for step in steps for o in step.objective_ids))
@@ -548,13 +555,6 @@ class VisitApp(StaticView, widgets.VBox):
                 result.hazards_caught == result.hazards_met,
                 result.outcome,
             )
-        if result.card is not None:
-            self.card.value = VISIT_CSS + rows_html(
-                result.card.rows(),
-                "Alarm-date card for the patient (teaching example, fictional patient)",
-                css_class="itb-visit-card-table",
-            )
-            self.card_box.layout.display = None
 
     def _prepare_calendar(self, button: Any = None) -> None:
         card = debrief(self.state).card if self.state.finished else None

@@ -200,3 +200,19 @@ def figure(fig: Any) -> Any:
 
     display(fig)
     return figure_words(fig)
+
+
+def glossary() -> HTML:
+    """Return the glossary: every technical word of the course, defined, with its sources."""
+    import pandas as pd
+
+    table = _data.glossary()
+    table = table.sort_values("term", key=lambda terms: terms.str.lower())
+    frame = pd.DataFrame(
+        {
+            "Word": table["term"],
+            "What it means": table["definition"],
+            "Sources": [s.replace(";", "; ") for s in table["source_ids"]],
+        }
+    )
+    return show_table(frame, caption="Glossary")
