@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .presentation import TABLE_CSS, VISIT_CSS, HTMLBlock
+from .presentation import TABLE_CSS, VISIT_CSS, HTMLBlock, _citation_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cases import CaseDebrief, CaseFeedback, CaseState, CaseView
@@ -87,16 +87,8 @@ def _numbered(order: list[str], ids: Sequence[str]) -> str:
     return ", ".join(str(order.index(s) + 1) for s in ids)
 
 
-def _citation(source_id: str, citations: dict[str, tuple[str, str]]) -> str:
-    citation, url = citations.get(source_id, (source_id, ""))
-    text = html.escape(citation)
-    if url:
-        text += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">link</a>'
-    return text
-
-
 def _source_list(order: list[str], citations: dict[str, tuple[str, str]], label: str) -> str:
-    items = "".join(f"<li>{_citation(s, citations)}</li>" for s in order)
+    items = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in order)
     return (
         f"<details class='itb-visit-sources'><summary>Sources ({len(order)}): {label}"
         f"</summary><ol>{items}</ol></details>"
@@ -562,7 +554,7 @@ def family_sheet_html(sheet: FamilySheet, citations: dict[str, tuple[str, str]])
         f"<tr><th>{html.escape(t.topic)}</th><td>{html.escape(t.teach)}</td></tr>"
         for t in sheet.topics
     )
-    sources = "".join(f"<li>{_citation(s, citations)}</li>" for s in sheet.source_ids)
+    sources = "".join(f"<li>{_citation_html(s, citations)}</li>" for s in sheet.source_ids)
     return (
         f"{_SHEET_CSS}<div class='itb-sheet'>"
         f"<h2>Your baclofen pump: what to know at home</h2>"

@@ -44,7 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .data import CASE_OBSERVATIONS
+from .data import CASE_OBSERVATIONS, cell_ids, cell_text
 from .errors import parameter_error
 
 __all__ = [
@@ -418,16 +418,6 @@ class CaseDebrief:
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
-def _ids(text: Any) -> tuple[str, ...]:
-    if text is None or (isinstance(text, float) and text != text):
-        return ()
-    return tuple(s.strip() for s in str(text).split(";") if s.strip())
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
 
 
 def checklist(data_dir: Any = None) -> dict[str, ChecklistItem]:
@@ -458,10 +448,10 @@ def checklist(data_dir: Any = None) -> dict[str, ChecklistItem]:
             label=str(row["label"]),
             checklist=str(row["checklist"]),
             minutes=float(row["minutes"]),
-            requires=_ids(row["requires"]),
+            requires=cell_ids(row["requires"]),
             default_feedback=str(row["default_feedback"]),
-            source_ids=_ids(row["source_ids"]),
-            objective_ids=_ids(row["objective_ids"]),
+            source_ids=cell_ids(row["source_ids"]),
+            objective_ids=cell_ids(row["objective_ids"]),
         )
         for _, row in rows
     }
@@ -495,7 +485,7 @@ def load_cases(data_dir: Any = None) -> dict[str, Case]:
                 summary=str(s["summary"]),
                 observations=tuple((name, str(s[name])) for name in CASE_OBSERVATIONS),
                 timing=str(s["timing"]),
-                source_ids=_ids(s["source_ids"]),
+                source_ids=cell_ids(s["source_ids"]),
             )
             for s in stage_rows
             if s["case_id"] == case_id
@@ -508,10 +498,10 @@ def load_cases(data_dir: Any = None) -> dict[str, Case]:
                 CaseAction(
                     action_id=action_id,
                     role=str(rule["role"]),
-                    requires=_ids(rule["requires"]) or item.requires,
-                    finding=_text(rule["finding"]),
+                    requires=cell_ids(rule["requires"]) or item.requires,
+                    finding=cell_text(rule["finding"]),
                     feedback=str(rule["feedback"]),
-                    source_ids=_ids(rule["source_ids"]),
+                    source_ids=cell_ids(rule["source_ids"]),
                 )
                 if rule is not None
                 else CaseAction(
@@ -537,8 +527,8 @@ def load_cases(data_dir: Any = None) -> dict[str, Case]:
             stages=stages,
             actions=actions,
             checklist=items,
-            source_ids=_ids(row["source_ids"]),
-            objective_ids=_ids(row["objective_ids"]),
+            source_ids=cell_ids(row["source_ids"]),
+            objective_ids=cell_ids(row["objective_ids"]),
         )
     return cases
 

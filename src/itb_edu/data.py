@@ -65,6 +65,8 @@ __all__ = [
     "case_actions",
     "case_stages",
     "cases",
+    "cell_ids",
+    "cell_text",
     "course_data_dir",
     "drug_products",
     "emergency_actions",
@@ -849,6 +851,28 @@ def _is_missing(value: object) -> bool:
 
 def _problem_order(problem: Problem) -> tuple[int, str]:
     return (problem.line or 0, problem.column or "")
+
+
+def cell_text(value: object) -> str:
+    """Return a table cell as text: ``""`` for an empty cell (missing or NaN), else stripped.
+
+    Examples
+    --------
+    >>> cell_text(float("nan")), cell_text(" yes ")
+    ('', 'yes')
+    """
+    return "" if _is_missing(value) else str(value).strip()
+
+
+def cell_ids(value: object) -> tuple[str, ...]:
+    """Return the ``;``-separated ids of a cell (an empty cell has none).
+
+    Examples
+    --------
+    >>> cell_ids("a; b"), cell_ids(None)
+    (('a', 'b'), ())
+    """
+    return tuple(split_ids(cell_text(value)))
 
 
 def split_ids(text: str) -> list[str]:

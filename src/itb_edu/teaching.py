@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .data import cell_ids
 from .errors import parameter_error
 
 __all__ = [
@@ -109,10 +110,6 @@ class FamilySheet:
     source_ids: tuple[str, ...]
 
 
-def _ids(text: Any) -> tuple[str, ...]:
-    return tuple(s.strip() for s in str(text or "").split(";") if s.strip())
-
-
 def topics(data_dir: Any = None) -> dict[str, Topic]:
     """Return the teaching topics, by id, in file order.
 
@@ -133,7 +130,7 @@ def topics(data_dir: Any = None) -> dict[str, Topic]:
             topic=str(row["topic"]),
             teach=str(row["teach"]),
             why=str(row["why"]),
-            source_ids=_ids(row["source_ids"]),
+            source_ids=cell_ids(row["source_ids"]),
         )
         for row in data.patient_teaching(data_dir).to_dict("records")
     }
@@ -159,12 +156,12 @@ def teach_back_items(data_dir: Any = None) -> dict[str, TeachBackItem]:
             taught=str(row["taught"]),
             questions=tuple(data.split_choices(str(row["questions"]))),
             answer=str(row["answer"]),
-            source_ids=_ids(row["source_ids"]),
+            source_ids=cell_ids(row["source_ids"]),
             _good_question=str(row["good_question"]),
             _question_feedback=str(row["question_feedback"]),
             _answer_ok=str(row["answer_ok"]) == "yes",
             _answer_feedback=str(row["answer_feedback"]),
-            objective_ids=_ids(row["objective_ids"]),
+            objective_ids=cell_ids(row["objective_ids"]),
         )
         for row in data.teach_back(data_dir).to_dict("records")
     }
@@ -243,7 +240,7 @@ def family_sheet(case_id: str, data_dir: Any = None) -> FamilySheet:
         )
     row = table.loc[case_id]
     all_topics = tuple(topics(data_dir).values())
-    sources = [*_ids(row["source_ids"])]
+    sources = [*cell_ids(row["source_ids"])]
     for topic in all_topics:
         sources += topic.source_ids
     return FamilySheet(

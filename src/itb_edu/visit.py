@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ._validate import require_finite, require_positive
-from .data import VISIT_CONDITIONS, VISIT_STEPS
+from .data import VISIT_CONDITIONS, VISIT_STEPS, cell_ids, cell_text
 from .errors import parameter_error
 from .moments import to_datetime
 from .pumps import PumpFacts, pump_facts
@@ -413,14 +413,6 @@ class VisitState:
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
-def _ids(text: Any) -> tuple[str, ...]:
-    return tuple(s.strip() for s in str(text or "").split(";") if s.strip())
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
 
 
 def _flag(value: Any) -> bool:
@@ -450,7 +442,7 @@ def _scenario(row: dict[str, Any]) -> Scenario:
         eri=_flag(row["eri"]),
         restart_after_break=_flag(row["restart_after_break"]),
         hazard=str(row["hazard"]),
-        source_ids=_ids(row["source_ids"]),
+        source_ids=cell_ids(row["source_ids"]),
     )
 
 
@@ -488,10 +480,10 @@ def _load_steps(data_dir: Any = None) -> dict[str, _Step]:
                 text=str(row["text"]),
                 correct_when=str(row["correct_when"]),
                 critical=_flag(row["critical"]),
-                feedback_right=_text(row["feedback_right"]),
-                feedback_wrong=_text(row["feedback_wrong"]),
-                part_id=_text(row.get("part_id")),
-                source_ids=_ids(row["source_ids"]),
+                feedback_right=cell_text(row["feedback_right"]),
+                feedback_wrong=cell_text(row["feedback_wrong"]),
+                part_id=cell_text(row.get("part_id")),
+                source_ids=cell_ids(row["source_ids"]),
             )
         )
     steps = {}
@@ -501,9 +493,9 @@ def _load_steps(data_dir: Any = None) -> dict[str, _Step]:
             step_id=step_id,
             title=str(row["title"]),
             prompt=str(row["prompt"]),
-            source_ids=_ids(row["source_ids"]),
+            source_ids=cell_ids(row["source_ids"]),
             choices=tuple(rules.get(step_id, ())),
-            objective_ids=_ids(row["objective_ids"]),
+            objective_ids=cell_ids(row["objective_ids"]),
         )
     missing = [s for s in STEPS if s not in steps]
     if missing:

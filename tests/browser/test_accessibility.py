@@ -15,23 +15,12 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_lab_notebooks import NOTEBOOKS, expected_outputs
+from tests.browser.test_voila_app import RENDERED
 from tests.support.browser import SCREENSHOTS
 
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 RESULTS = SCREENSHOTS.parent / "axe-results.md"
 
-RENDERED = """([widgets, plots]) => {
-    const loading = document.getElementById('loading');
-    if (loading && loading.offsetParent !== null) { return false; }
-    if (document.querySelectorAll('.jp-Cell').length === 0) { return false; }
-    const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
-    const rendered = outs.filter(
-        o => o.querySelector('.jupyter-widgets, .js-plotly-plot')).length;
-    const all = [...document.querySelectorAll('.js-plotly-plot')];
-    const drawn = all.filter(p => p.querySelector('.main-svg')
-        && p.querySelectorAll('.trace').length > 0);
-    return rendered >= widgets + plots && all.length >= plots && drawn.length === all.length;
-}"""
 
 #: The text of the focused element.
 FOCUSED = "() => (document.activeElement.innerText || document.activeElement.value || '').trim()"

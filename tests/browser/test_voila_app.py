@@ -10,6 +10,21 @@ from tests.support.browser import SCREENSHOTS, record_bundle_fetches
 
 SIMULATOR = "voila/render/02_reservoir_simulator.ipynb"
 
+#: True once a Voilà page has finished loading, every widget output is rendered and every
+#: plotly figure is drawn (arguments: the stored run's widget and figure counts).
+RENDERED = """([widgets, plots]) => {
+    const loading = document.getElementById('loading');
+    if (loading && loading.offsetParent !== null) { return false; }
+    if (document.querySelectorAll('.jp-Cell').length === 0) { return false; }
+    const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
+    const rendered = outs.filter(
+        o => o.querySelector('.jupyter-widgets, .js-plotly-plot')).length;
+    const all = [...document.querySelectorAll('.js-plotly-plot')];
+    const drawn = all.filter(p => p.querySelector('.main-svg')
+        && p.querySelectorAll('.trace').length > 0);
+    return rendered >= widgets + plots && all.length >= plots && drawn.length === all.length;
+}"""
+
 PLOT_END = """() => {
     const gd = document.querySelector('.itb-simulator .js-plotly-plot');
     if (!gd || !gd.data || !gd.querySelector('.main-svg')) { return null; }
@@ -122,20 +137,7 @@ def test_every_notebook_in_the_app_view(page, voila_server, path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     _, n_widgets, n_plots = expected_outputs(path)
     page.goto(voila_server.url(f"voila/render/{path.name}"), timeout=180_000)
-    page.wait_for_function(
-        """([widgets, plots]) => {
-            const outs = [...document.querySelectorAll('.jp-OutputArea-output')];
-            const rendered = outs.filter(
-                o => o.querySelector('.jupyter-widgets, .js-plotly-plot')).length;
-            const all = [...document.querySelectorAll('.js-plotly-plot')];
-            const drawn = all.filter(p => p.querySelector('.main-svg')
-                && p.querySelectorAll('.trace').length > 0);
-            return rendered >= widgets + plots && all.length >= plots
-                && drawn.length === all.length;
-        }""",
-        arg=[n_widgets, n_plots],
-        timeout=120_000,
-    )
+    page.wait_for_function(RENDERED, arg=[n_widgets, n_plots], timeout=120_000)
     body = page.inner_text("body")
     assert "Error displaying widget" not in body
     assert "Traceback" not in body

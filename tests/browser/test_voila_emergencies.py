@@ -11,25 +11,17 @@ from __future__ import annotations
 import pytest
 
 from itb_edu import cases
+from itb_edu.case_presentation import GROUP_WORDS
 from tests.support.browser import SCREENSHOTS
 
 EMERGENCIES = "voila/render/05_emergencies.ipynb"
 CASES = cases.load_cases()
 CHECKLIST = cases.checklist()
-GROUPS = {
-    "assess": "Assess",
-    "support": "Support",
-    "ask": "Ask and listen",
-    "call": "Call",
-    "investigate": "Investigate",
-    "treat": "Treat",
-    "wait": "Wait",
-}
 
 
 def option(action_id: str) -> str:
     item = CHECKLIST[action_id]
-    return f"{GROUPS[item.group]}: {item.label}"
+    return f"{GROUP_WORDS[item.group]}: {item.label}"
 
 
 def app(page):
