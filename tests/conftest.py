@@ -20,9 +20,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from itb_edu.record import RECORD_ENV
 from itb_edu.reservoir import RefillPlan, plan_refill
+
+# No timed tests: speed targets live in `make bench`. Hypothesis's per-example deadline would
+# make a property test fail on a busy machine, so it is off for every test.
+settings.register_profile("itb-edu", deadline=None)
+settings.load_profile("itb-edu")
 
 # The learner record of the test session: a file of its own, never the user's. Set before any
 # kernel or server starts, so notebooks run by nbval and the browser tests' servers use it too.

@@ -939,6 +939,20 @@ def _value_words(value: Any) -> str:
     return str(value)
 
 
+def _span_words(start: Any, length: Any) -> str:
+    """Return a horizontal bar on a time axis in words: from its start to its end."""
+    from datetime import timedelta
+
+    import pandas as pd
+
+    try:
+        begin = pd.Timestamp(start).to_pydatetime()
+    except (ValueError, TypeError):
+        return f"{_value_words(start)} for {_value_words(length)}"
+    end = begin + timedelta(milliseconds=float(length))
+    return f"from {moment_words(begin)} to {moment_words(end)}"
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text.replace(",", ""))
@@ -1014,6 +1028,12 @@ def figure_words(fig: Any, caption: str = "") -> HTMLBlock:
         details = [d for d in details if not _is_number(d)]
         x, y = getattr(trace, "x", None), getattr(trace, "y", None)
         points = ""
+        if trace.type == "bar" and trace.orientation == "h" and trace.base is not None:
+            bases = list(trace.base) if isinstance(trace.base, (list, tuple)) else [trace.base]
+            points = "; ".join(
+                _span_words(start, length) for start, length in zip(bases, x or (), strict=False)
+            )
+            x = y = None  # each bar is a span of time, said above
         if (
             x is not None
             and y is not None
@@ -1025,7 +1045,11 @@ def figure_words(fig: Any, caption: str = "") -> HTMLBlock:
                 step = (len(pairs) - 1) / (_MAX_POINTS - 1)
                 pairs = [pairs[round(i * step)] for i in range(_MAX_POINTS)]
             points = "; ".join(
-                f"{_value_words(a)}: {_value_words(b)}" for a, b in pairs if _value_words(b)
+                _value_words(a)
+                if isinstance(b, str) and not _is_number(b)  # a point on a named row
+                else f"{_value_words(a)}: {_value_words(b)}"
+                for a, b in pairs
+                if _value_words(b)
             )
         text = " ".join(dict.fromkeys(details))
         row = (shown, "; ".join(p for p in (points, text) if p))
