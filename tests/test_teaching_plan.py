@@ -57,3 +57,20 @@ def test_the_guide_links_the_plan_and_the_answer_key():
     assert "make answer-key" in guide
     for case in data.cases().to_dict("records"):
         assert case["title"] in guide, case["case_id"]
+
+
+def test_the_guide_is_shown_in_notebook_00_with_working_links():
+    from itb_edu import notebook as nb
+
+    text = nb.instructor_guide().data
+    assert text.startswith("### Instructor guide")
+    assert "](../docs/classroom.md)" in text
+    assert "](classroom.md)" not in text
+    stored = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    outputs = [
+        "".join(o.get("data", {}).get("text/markdown", ""))
+        for c in stored["cells"]
+        if c["cell_type"] == "code"
+        for o in c["outputs"]
+    ]
+    assert any("Instructor guide: teaching the course to a room" in o for o in outputs)

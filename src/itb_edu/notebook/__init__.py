@@ -216,3 +216,34 @@ def glossary() -> HTML:
         }
     )
     return show_table(frame, caption="Glossary")
+
+
+def instructor_guide() -> Any:
+    """Return the instructor guide (``docs/instructor-guide.md``) to show in the notebook.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        The guide, read from the checkout's ``docs/`` (or the copy installed with the
+        package), its links to other course files made to work from ``notebooks/``.
+    """
+    from pathlib import Path
+
+    from IPython.display import Markdown
+
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[3] / "docs" / "instructor-guide.md",  # a source checkout
+        here.parents[1] / "_docs" / "instructor-guide.md",  # the installed package
+    ):
+        if candidate.exists():
+            text = candidate.read_text(encoding="utf-8")
+            break
+    else:  # pragma: no cover - the package always carries the guide
+        return Markdown("The instructor guide is in `docs/instructor-guide.md` of the course.")
+    text = re.sub(r"\]\((?!https?:|#|\.\./)([^)]+\.md)\)", r"](../docs/\1)", text)
+    text = text.replace("](../data/", "](../data/")
+    text = re.sub(r"^# ", "### ", text, flags=re.MULTILINE)  # inside the notebook's section
+    text = re.sub(r"^## ", "#### ", text, flags=re.MULTILINE)
+    text = re.sub(r"^### (?!Instructor)", "##### ", text, flags=re.MULTILINE)
+    return Markdown(text)
