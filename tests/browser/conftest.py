@@ -57,3 +57,17 @@ def voila_server(tmp_path_factory):
     server = servers.start_voila(tmp_path_factory.mktemp("voila"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_voila_server(tmp_path_factory):
+    """A Voilà server of the test module's own, as ``make app`` starts it.
+
+    Every page a test opens starts a kernel, and the course's Voilà configuration keeps an
+    idle kernel for 15 minutes under a cap of 40 (etc/voila.json). Modules that open many pages
+    use a server of their own, so that the whole browser suite never meets the cap that a room
+    of learners would not reach either.
+    """
+    server = servers.start_voila(tmp_path_factory.mktemp("voila-module"))
+    yield server
+    server.stop()

@@ -56,11 +56,13 @@ def axe_record():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_axe_finds_no_serious_or_critical_violation(projector_page, voila_server, path, axe_record):
+def test_axe_finds_no_serious_or_critical_violation(
+    projector_page, module_voila_server, path, axe_record
+):
     from axe_playwright_python.sync_playwright import Axe
 
     page = projector_page
-    errors = open_app(page, voila_server, path)
+    errors = open_app(page, module_voila_server, path)
     results = (
         Axe()
         .run(
@@ -94,10 +96,10 @@ def test_axe_finds_no_serious_or_critical_violation(projector_page, voila_server
     assert errors == []
 
 
-def test_a_quiz_answered_from_the_keyboard_only(projector_page, voila_server):
+def test_a_quiz_answered_from_the_keyboard_only(projector_page, module_voila_server):
     page = projector_page
     path = next(p for p in NOTEBOOKS if p.name.startswith("05_"))
-    open_app(page, voila_server, path)
+    open_app(page, module_voila_server, path)
     card = page.locator(".itb-quiz .itb-quiz-question").first
     first_radio = card.locator("input[type=radio]").first
     # Tab through the page until the quiz's first answer has the focus (no mouse).
@@ -129,10 +131,10 @@ def test_a_quiz_answered_from_the_keyboard_only(projector_page, voila_server):
     card.screenshot(path=str(SCREENSHOTS / "keyboard-quiz-720.png"))
 
 
-def test_the_simulator_changed_from_the_keyboard_only(projector_page, voila_server):
+def test_the_simulator_changed_from_the_keyboard_only(projector_page, module_voila_server):
     page = projector_page
     path = next(p for p in NOTEBOOKS if p.name.startswith("02_"))
-    open_app(page, voila_server, path)
+    open_app(page, module_voila_server, path)
     simulator = page.locator(".itb-simulator")
     dose = simulator.locator("input[type=number]").first
     before = simulator.inner_text()

@@ -70,10 +70,10 @@ def debrief_text(page) -> str:
 
 
 @pytest.fixture
-def emergencies(page, voila_server):
+def emergencies(page, module_voila_server):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(voila_server.url(EMERGENCIES), timeout=180_000)
+    page.goto(module_voila_server.url(EMERGENCIES), timeout=180_000)
     select(page, "Your next action").wait_for(timeout=120_000)
     page.locator(".itb-case .js-plotly-plot").wait_for(timeout=60_000)
     yield page

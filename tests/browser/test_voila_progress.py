@@ -11,11 +11,11 @@ EMERGENCIES = "voila/render/05_emergencies.ipynb"
 PROGRESS = "voila/render/06_my_progress.ipynb"
 
 
-def test_an_answer_in_one_page_shows_in_my_progress_after_a_new_kernel(page, voila_server):
+def test_an_answer_in_one_page_shows_in_my_progress_after_a_new_kernel(page, module_voila_server):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # Page 1 (its own kernel): answer the first self-check of notebook 05.
-    page.goto(voila_server.url(EMERGENCIES), timeout=180_000)
+    page.goto(module_voila_server.url(EMERGENCIES), timeout=180_000)
     card = page.locator(".itb-quiz .itb-quiz-question").first
     card.wait_for(timeout=120_000)
     card.locator("label", has_text="The pump card").click()
@@ -24,7 +24,7 @@ def test_an_answer_in_one_page_shows_in_my_progress_after_a_new_kernel(page, voi
     assert page.locator(".itb-quiz .itb-record-notice").first.inner_text() == ""
 
     # Page 2: a new kernel reads the record from the file.
-    page.goto(voila_server.url(PROGRESS), timeout=180_000)
+    page.goto(module_voila_server.url(PROGRESS), timeout=180_000)
     table = page.locator(".itb-progress .itb-progress-table")
     table.locator("table").wait_for(timeout=120_000)
     objective = (
