@@ -32,6 +32,7 @@ DOMAIN = {
     "itb_edu.quiz",
     "itb_edu.record",
     "itb_edu.reservoir",
+    "itb_edu.room",
     "itb_edu.scheduling",
     "itb_edu.side_effects",
     "itb_edu.teaching",
