@@ -231,10 +231,10 @@ def instructor_guide() -> Any:
 
     from IPython.display import Markdown
 
-    here = Path(__file__).resolve()
+    package = Path(_data.__file__).resolve().parent
     for candidate in (
-        here.parents[3] / "docs" / "instructor-guide.md",  # a source checkout
-        here.parents[1] / "_docs" / "instructor-guide.md",  # the installed package
+        package.parents[1] / "docs" / "instructor-guide.md",  # a source checkout: <repo>/docs
+        package / "_docs" / "instructor-guide.md",  # the installed package
     ):
         if candidate.exists():
             text = candidate.read_text(encoding="utf-8")
