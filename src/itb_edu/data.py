@@ -907,6 +907,18 @@ def split_choices(text: str) -> list[str]:
     return [part.strip() for part in text.split(CHOICE_SEPARATOR)]
 
 
+def _check_known(
+    frame: pd.DataFrame, label: str, column: str, known: set[str], where: str
+) -> list[Problem]:
+    """Check every id in ``column`` (one, or ``;``-separated) is one of ``known`` (``where``)."""
+    return [
+        Problem(label, int(line), column, f"{value!r} is not in {where}")
+        for line, cell in frame[column].items()
+        for value in cell_ids(cell)
+        if value not in known
+    ]
+
+
 def _check_source_ids(
     frame: pd.DataFrame, known: set[str], label: str, columns: Iterable[str]
 ) -> list[Problem]:
@@ -1005,13 +1017,9 @@ def _check_visit_scenarios(frame: pd.DataFrame, label: str, pump_ids: set[str]) 
     """Check that a scenario names a known pump and gives its two moments in order."""
     from datetime import datetime
 
-    problems = []
+    problems = _check_known(frame, label, "pump_id", pump_ids, "pumps.csv")
     for index, row in frame.iterrows():
         line = int(index)  # frames are indexed by the file line of each record
-        if str(row["pump_id"]) not in pump_ids:
-            problems.append(
-                Problem(label, line, "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
-            )
         moments = {}
         for column in ("last_refill_at", "visit_at"):
             try:
@@ -1074,29 +1082,15 @@ def _check_case_tables(
     problems: list[Problem] = []
     if name == "emergency_actions":
         known = set(frame["action_id"].astype(str))
-        for line, cell in frame["requires"].items():
-            for action_id in split_ids("" if _is_missing(cell) else str(cell)):
-                if action_id not in known:
-                    problems.append(
-                        Problem(label, int(line), "requires", f"{action_id!r} is not an action_id")
-                    )
-        return problems
+        return _check_known(frame, label, "requires", known, "emergency_actions.csv")
     if name == "cases":
         pump_ids = set(_load("pumps", directory)["pump_id"])
-        for index, row in frame.iterrows():
-            if str(row["pump_id"]) not in pump_ids:
-                problems.append(
-                    Problem(label, int(index), "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
-                )
-        return problems
+        return _check_known(frame, label, "pump_id", pump_ids, "pumps.csv")
     cases = _load("cases", directory).set_index("case_id")
     case_ids = set(cases.index)
     if name == "case_stages":
+        problems += _check_known(frame, label, "case_id", case_ids, "cases.csv")
         for index, row in frame.iterrows():
-            if str(row["case_id"]) not in case_ids:
-                problems.append(
-                    Problem(label, int(index), "case_id", f"{row['case_id']!r} is not in cases.csv")
-                )
             if row["severity"] not in CASE_SEVERITIES:
                 problems.append(
                     Problem(label, int(index), "severity", f"must be one of {CASE_SEVERITIES}")
@@ -1137,27 +1131,18 @@ def _check_case_tables(
         return problems
     # case_actions
     action_ids = set(_load("emergency_actions", directory)["action_id"])
+    problems += _check_known(frame, label, "case_id", case_ids, "cases.csv")
+    for column in ("action_id", "requires"):
+        problems += _check_known(frame, label, column, action_ids, "emergency_actions.csv")
     seen: dict[tuple[str, str], int] = {}
     for index, row in frame.iterrows():
         line = int(index)
         pair = (str(row["case_id"]), str(row["action_id"]))
-        if pair[0] not in case_ids:
-            problems.append(Problem(label, line, "case_id", f"{pair[0]!r} is not in cases.csv"))
-        if pair[1] not in action_ids:
-            problems.append(
-                Problem(label, line, "action_id", f"{pair[1]!r} is not in emergency_actions.csv")
-            )
         if pair in seen:
             problems.append(
                 Problem(label, line, "action_id", f"repeats line {seen[pair]} for {pair[0]!r}")
             )
         seen.setdefault(pair, line)
-        requires = "" if _is_missing(row["requires"]) else str(row["requires"])
-        for action_id in split_ids(requires):
-            if action_id not in action_ids:
-                problems.append(
-                    Problem(label, line, "requires", f"{action_id!r} is not an action_id")
-                )
     for case_id in sorted(case_ids):
         own = frame[frame["case_id"] == case_id]
         where = int(own.index[0]) if not own.empty else 2
@@ -1266,23 +1251,14 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
         problems += _check_drug_amounts(frame, label)
     if name.startswith("quiz/"):
         problems += _check_quiz_rows(frame, label)
+    if name in ("prepost", "numeric_questions"):
+        problems += _check_known(frame, label, "quiz_id", set(quiz_ids(directory)), "quiz/")
     if name == "prepost":
         known_objectives = set(_load("objectives", directory)["objective_id"])
+        problems += _check_known(frame, label, "objective_id", known_objectives, "objectives.csv")
         for index, row in frame.iterrows():
             line = int(index)
-            if str(row["objective_id"]) not in known_objectives:
-                problems.append(
-                    Problem(
-                        label,
-                        line,
-                        "objective_id",
-                        f"{row['objective_id']!r} is not in objectives.csv",
-                    )
-                )
             if str(row["quiz_id"]) not in quiz_ids(directory):
-                problems.append(
-                    Problem(label, line, "quiz_id", f"{row['quiz_id']!r} is not a quiz")
-                )
                 continue
             quiz_questions = set(_load(f"quiz/{row['quiz_id']}", directory)["question_id"])
             if str(row["question_id"]) not in quiz_questions:
@@ -1296,16 +1272,7 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
                 )
     if name == "numeric_questions":
         pump_ids = set(_load("pumps", directory)["pump_id"])
-        quizzes = set(quiz_ids(directory))
-        for index, row in frame.iterrows():
-            if str(row["pump_id"]) not in pump_ids:
-                problems.append(
-                    Problem(label, int(index), "pump_id", f"{row['pump_id']!r} is not in pumps.csv")
-                )
-            if str(row["quiz_id"]) not in quizzes:
-                problems.append(
-                    Problem(label, int(index), "quiz_id", f"{row['quiz_id']!r} is not a quiz")
-                )
+        problems += _check_known(frame, label, "pump_id", pump_ids, "pumps.csv")
     if name == "visit_scenarios":
         pump_ids = set(_load("pumps", directory)["pump_id"])
         problems += _check_visit_scenarios(frame, label, pump_ids)
@@ -1323,37 +1290,17 @@ def _load_cached(name: str, directory: Path, stamp: tuple[object, ...]) -> pd.Da
                 )
     if "objective_ids" in frame.columns:
         known_objectives = set(_load("objectives", directory)["objective_id"])
-        for line, cell in frame["objective_ids"].items():
-            ids = split_ids("" if _is_missing(cell) else str(cell))
-            if not ids:
-                problems.append(
-                    Problem(
-                        label, int(line), "objective_ids", "no objective given; every row needs one"
-                    )
-                )
-            for objective_id in ids:
-                if objective_id not in known_objectives:
-                    problems.append(
-                        Problem(
-                            label,
-                            int(line),
-                            "objective_ids",
-                            f"objective {objective_id!r} is not in objectives.csv",
-                        )
-                    )
+        problems += [
+            Problem(label, int(line), "objective_ids", "no objective given; every row needs one")
+            for line, cell in frame["objective_ids"].items()
+            if not cell_ids(cell)
+        ]
+        problems += _check_known(frame, label, "objective_ids", known_objectives, "objectives.csv")
     if name == "teach_back":
         topics = set(_load("patient_teaching", directory)["topic_id"])
+        problems += _check_known(frame, label, "topic_id", topics, "patient_teaching.csv")
         for index, row in frame.iterrows():
             line = int(index)
-            if str(row["topic_id"]) not in topics:
-                problems.append(
-                    Problem(
-                        label,
-                        line,
-                        "topic_id",
-                        f"{row['topic_id']!r} is not in patient_teaching.csv",
-                    )
-                )
             questions = split_choices(row["questions"])
             if len(questions) < 2 or row["good_question"] not in questions:
                 problems.append(
