@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -36,15 +37,22 @@ __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "SCHEMA_VERSION",
+    "KINDS",
     "Room",
+    "RoomQuestion",
+    "RoomState",
     "Seat",
     "Tally",
+    "default_url",
     "join",
+    "join_link",
     "question_choices",
+    "room_question",
+    "room_questions",
 ]
 
 #: The version of the room tables this code writes and reads.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Room codes use letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 #: Length of a room code.
@@ -124,10 +132,14 @@ def _tables() -> dict[str, Any]:
             metadata,
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column("code", sa.String(CODE_LENGTH), nullable=False, unique=True),
-            sa.Column("question_id", sa.String(60), nullable=False),
+            sa.Column("question_id", sa.String(80), nullable=False),
+            sa.Column("kind", sa.String(10), nullable=False),
             sa.Column("choices", sa.Text, nullable=False),
             sa.Column("key_hash", sa.String(64), nullable=False),
+            # Rounds count up through the room's life; the current question's first round is
+            # kept so that a question's votes are "vote 1", "vote 2" whatever came before.
             sa.Column("round", sa.Integer, nullable=False, default=1),
+            sa.Column("first_round", sa.Integer, nullable=False, default=1),
             sa.Column("revealed", sa.Boolean, nullable=False, default=False),
             sa.Column("closed", sa.Boolean, nullable=False, default=False),
             sa.Column("opened_at", sa.String(32), nullable=False),
@@ -174,44 +186,252 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def question_choices(question_id: str) -> tuple[str, ...]:
-    """Return the choices of a course question (any quiz of ``data/quiz``), in order.
+#: Question ids of case decisions start with this (``case:withdrawal-missed-refill``).
+CASE_PREFIX = "case:"
+#: The three kinds of question a room can ask.
+KINDS = ("choice", "number", "case")
+
+
+@dataclass(frozen=True)
+class RoomQuestion:
+    """A question a room can ask: from the question bank, a numeric question, or a case decision.
+
+    Attributes
+    ----------
+    question_id : str
+        ``em-04`` (question bank), ``rs-n2`` (numeric) or ``case:<case_id>`` (case decision).
+    kind : str
+        ``"choice"``, ``"number"`` or ``"case"``.
+    title : str
+        A short label for the educator's list.
+    prompt : str
+        What the class reads.
+    choices : tuple of str
+        The choices in order (empty for a number).
+    right : tuple of str
+        The right choices (for a case decision, every action that is right to do first).
+    notes : tuple of (str, str)
+        What the course says about each choice, shown after the reveal.
+    explanation : str
+        Why, in the course's words.
+    exact : float or None
+        The engine's answer to a numeric question, in ``unit``.
+    tolerance : float or None
+        How far from ``exact`` an answer still counts as right [``unit``].
+    unit : str
+        The unit of a numeric answer (empty otherwise).
+    source_ids : tuple of str
+        Sources of the question and its explanation (``data/sources.csv``).
+    objective_ids : tuple of str
+        The learning objectives it checks (``data/objectives.csv``).
+    """
+
+    question_id: str
+    kind: str
+    title: str
+    prompt: str
+    choices: tuple[str, ...]
+    right: tuple[str, ...]
+    notes: tuple[tuple[str, str], ...]
+    explanation: str
+    exact: float | None
+    tolerance: float | None
+    unit: str
+    source_ids: tuple[str, ...]
+    objective_ids: tuple[str, ...]
+
+    def is_right(self, answer: str | float) -> bool:
+        """Return whether ``answer`` (a choice, or a number for a numeric question) is right."""
+        if self.kind == "number":
+            assert self.exact is not None and self.tolerance is not None
+            return abs(float(answer) - self.exact) <= self.tolerance
+        return answer in self.right
+
+
+_QUESTIONS: dict[str, RoomQuestion] = {}
+
+
+def room_questions() -> dict[str, RoomQuestion]:
+    """Return every question a room can ask, by id, in the course's order.
+
+    The question bank (``data/quiz/*.csv``), the numeric questions
+    (``data/numeric_questions.csv``; the answer is the reservoir engine's) and one decision per
+    emergency case (``data/cases.csv``: "which action turns the course?", the checklist actions
+    as choices, right: the case's turning actions; after the reveal every action's role and the
+    case's feedback on it).
+    """
+    if _QUESTIONS:
+        return _QUESTIONS
+    from . import cases, data, quiz
+
+    found: dict[str, RoomQuestion] = {}
+    for quiz_id in data.quiz_ids():
+        for q in quiz.load_quiz(quiz_id):
+            found[q.question_id] = RoomQuestion(
+                question_id=q.question_id,
+                kind="choice",
+                title=q.question,
+                prompt=f"{q.vignette} {q.question}".strip(),
+                choices=q.choices,
+                right=(q.answer,),
+                notes=((q.answer, q.explanation), *q.wrong_feedback),
+                explanation=q.explanation,
+                exact=None,
+                tolerance=None,
+                unit="",
+                source_ids=q.source_ids,
+                objective_ids=q.objective_ids,
+            )
+        for n in quiz.load_numeric(quiz_id):
+            exact = quiz.expected_value(n)
+            found[n.question_id] = RoomQuestion(
+                question_id=n.question_id,
+                kind="number",
+                title=n.question,
+                prompt=n.question,
+                choices=(),
+                right=(),
+                notes=(),
+                explanation=n.hint,
+                exact=exact,
+                tolerance=n.tolerance,
+                unit=quiz.UNITS[n.quantity],
+                source_ids=n.source_ids,
+                objective_ids=n.objective_ids,
+            )
+    for case in cases.load_cases().values():
+        labels = {a: item.label for a, item in case.checklist.items()}
+        turning = tuple(labels[a] for a in case.ids_with_role("turns"))
+        found[CASE_PREFIX + case.case_id] = RoomQuestion(
+            question_id=CASE_PREFIX + case.case_id,
+            kind="case",
+            title=f"Case: {case.title}",
+            prompt=(
+                f"{case.patient}; {case.setting.lower()}. {case.story} "
+                f"Now: {cases.stage_at(case, case.arrival_hours).summary.rstrip('.')}. "
+                "Which of these actions turns the course for this patient?"
+            ),
+            choices=tuple(labels.values()),
+            right=turning,
+            notes=tuple(
+                (labels[a], f"{_ROLE_WORDS[case.actions[a].role]}: {case.actions[a].feedback}")
+                for a in case.checklist
+            ),
+            explanation=f"This case trains {case.trains}",
+            exact=None,
+            tolerance=None,
+            unit="",
+            source_ids=tuple(
+                dict.fromkeys(
+                    [
+                        *case.source_ids,
+                        *cases.stage_at(case, case.arrival_hours).source_ids,
+                        *(s for a in case.actions.values() for s in a.source_ids),
+                    ]
+                )
+            ),
+            objective_ids=case.objective_ids,
+        )
+    _QUESTIONS.update(found)
+    return _QUESTIONS
+
+
+#: A case action's role, in words, for the notes after the reveal.
+_ROLE_WORDS = {
+    "turns": "Turns the course",
+    "needed": "Needed",
+    "helps": "Helps",
+    "not-indicated": "Not indicated",
+    "harms": "Harmful: the course stops it",
+}
+
+
+def room_question(question_id: str) -> RoomQuestion:
+    """Return the question ``question_id`` (see :func:`room_questions`).
 
     Raises
     ------
     itb_edu.errors.ParameterError
-        About ``question_id`` when no quiz has it.
+        About ``question_id`` when the course has no such question.
     """
-    from . import data, quiz
+    question = room_questions().get(str(question_id).strip())
+    if question is None:
+        raise parameter_error(
+            "question_id", question_id, f"no course question has the id {question_id!r}"
+        )
+    return question
 
-    for quiz_id in data.quiz_ids():
-        for question in quiz.load_quiz(quiz_id):
-            if question.question_id == question_id:
-                return question.choices
-    raise parameter_error(
-        "question_id", question_id, f"no course question has the id {question_id!r}"
-    )
+
+def question_choices(question_id: str) -> tuple[str, ...]:
+    """Return the choices of a course question, in order (empty for a numeric question)."""
+    return room_question(question_id).choices
+
+
+def _number(value: object) -> float:
+    """Read a learner's number (a float, or text such as ``"90"`` or ``"0,24"``)."""
+    text = str(value).strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise parameter_error("choice", value, "type a number, for example 12.5") from None
+    if not math.isfinite(number) or number < 0:
+        raise parameter_error("choice", value, "type a number of zero or more")
+    return number
 
 
 @dataclass(frozen=True)
 class Tally:
-    """The answers of one round: a count per choice (every choice listed, zeros included).
+    """The answers of one round.
 
     Attributes
     ----------
     round : int
+        The round's number in the room's life (the store's key).
+    vote : int
+        1 for the first vote on the current question, 2 after discussion, and so on.
+    question_id : str
     counts : tuple of (str, int)
-        In the question's order.
+        A count per choice, in the question's order, zeros included (empty for a number).
+    values : tuple of float
+        The numbers answered, smallest first (numeric questions only).
     total : int
         Learners who answered.
     revealed : bool
-        Whether the educator has revealed the result to the class.
+        Whether the educator has revealed the current round to the class.
     """
 
     round: int
+    vote: int
+    question_id: str
     counts: tuple[tuple[str, int], ...]
+    values: tuple[float, ...]
     total: int
     revealed: bool
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """Where a room is: its question, round and vote, whether revealed, whether closed."""
+
+    code: str
+    question_id: str
+    kind: str
+    round: int
+    vote: int
+    revealed: bool
+    closed: bool
+
+
+def _state(row: dict[str, Any]) -> RoomState:
+    return RoomState(
+        code=row["code"],
+        question_id=row["question_id"],
+        kind=row["kind"],
+        round=int(row["round"]),
+        vote=int(row["round"]) - int(row["first_round"]) + 1,
+        revealed=bool(row["revealed"]),
+        closed=bool(row["closed"]),
+    )
 
 
 @dataclass
@@ -237,7 +457,8 @@ class Room:
         url : str
             SQLAlchemy URL of the store (``sqlite:///path`` or ``postgresql+psycopg://...``).
         question_id : str
-            A question of the course's question bank.
+            A question of :func:`room_questions`: the question bank, a numeric question, or
+            ``case:<case_id>``.
 
         Returns
         -------
@@ -245,7 +466,7 @@ class Room:
         """
         import sqlalchemy as sa
 
-        choices = question_choices(question_id)
+        question = room_question(question_id)
         engine = _engine(url)
         rooms = _tables()["rooms"]
         key = secrets.token_urlsafe(16)
@@ -258,10 +479,12 @@ class Room:
                         lambda c: c.execute(
                             rooms.insert().values(
                                 code=code,
-                                question_id=question_id,
-                                choices=json.dumps(choices),
+                                question_id=question.question_id,
+                                kind=question.kind,
+                                choices=json.dumps(question.choices),
                                 key_hash=_hash(key),
                                 round=1,
+                                first_round=1,
                                 revealed=False,
                                 closed=False,
                                 opened_at=_now(),
@@ -271,7 +494,7 @@ class Room:
                 )
             except sa.exc.IntegrityError:
                 continue
-            return cls(url, code, question_id, choices, key, int(room_id))
+            return cls(url, code, question.question_id, question.choices, key, int(room_id))
         raise RuntimeError("no free room code after 20 tries")  # pragma: no cover
 
     def _check_key(self, educator_key: str) -> None:
@@ -297,23 +520,59 @@ class Room:
             )
         )
 
-    def state(self) -> dict[str, Any]:
-        """Return the room's round, whether it is revealed and whether it is closed."""
-        return _room_row(self.url, self.code, allow_closed=True)
+    def state(self) -> RoomState:
+        """Return the room's question, round and vote, and whether it is revealed or closed."""
+        return _state(_room_row(self.url, self.code, allow_closed=True))
 
-    def tally(self) -> Tally:
-        """Return the counts of the current round (for the educator's projector view)."""
-        return _tally(self.url, _room_row(self.url, self.code, allow_closed=True))
+    def tally(self, round: int | None = None) -> Tally:
+        """Return the counts of a round of the current question (default: the current round).
+
+        Parameters
+        ----------
+        round : int, optional
+            A round of :meth:`rounds` (the room's own numbering).
+        """
+        return _tally(self.url, _room_row(self.url, self.code, allow_closed=True), round)
+
+    def rounds(self) -> tuple[Tally, ...]:
+        """Return the tallies of every vote on the current question, first vote first."""
+        row = _room_row(self.url, self.code, allow_closed=True)
+        return tuple(
+            _tally(self.url, row, r) for r in range(int(row["first_round"]), int(row["round"]) + 1)
+        )
 
     def reveal(self, educator_key: str) -> None:
         """Show the current round's result to the class."""
         self._update(educator_key, revealed=True)
 
     def next_round(self, educator_key: str) -> int:
-        """Start the next round (after discussion); return its number."""
-        round_now = int(self.state()["round"]) + 1
+        """Start the next vote on the same question (after discussion); return its round."""
+        round_now = self.state().round + 1
         self._update(educator_key, round=round_now, revealed=False)
         return round_now
+
+    def ask(self, question_id: str, educator_key: str) -> RoomState:
+        """Ask another question in the same room (the class stays joined); its first vote opens.
+
+        Parameters
+        ----------
+        question_id : str
+            A question of :func:`room_questions`.
+        educator_key : str
+        """
+        question = room_question(question_id)
+        round_now = self.state().round + 1
+        self._update(
+            educator_key,
+            question_id=question.question_id,
+            kind=question.kind,
+            choices=json.dumps(question.choices),
+            round=round_now,
+            first_round=round_now,
+            revealed=False,
+        )
+        self.question_id, self.choices = question.question_id, question.choices
+        return self.state()
 
     def close(self, educator_key: str) -> None:
         """Close the room and delete its answers."""
@@ -346,23 +605,38 @@ def _room_row(url: str, code: str, allow_closed: bool = False) -> dict[str, Any]
     return dict(row)
 
 
-def _tally(url: str, room: dict[str, Any]) -> Tally:
+def _tally(url: str, room: dict[str, Any], round: int | None = None) -> Tally:
     import sqlalchemy as sa
 
     answers = _tables()["answers"]
+    current = int(room["round"])
+    wanted = current if round is None else int(round)
+    if not int(room["first_round"]) <= wanted <= current:
+        raise parameter_error(
+            "round", round, "that round is not a vote on the room's current question"
+        )
     with _engine(url).connect() as connection:
         rows = connection.execute(
-            sa.select(answers.c.choice, sa.func.count())
-            .where(answers.c.room_id == room["id"], answers.c.round == room["round"])
-            .group_by(answers.c.choice)
+            sa.select(answers.c.choice).where(
+                answers.c.room_id == room["id"], answers.c.round == wanted
+            )
         ).all()
-    counted = {choice: int(n) for choice, n in rows}
-    choices = tuple(json.loads(room["choices"]))
+    given = [choice for (choice,) in rows]
+    if room["kind"] == "number":
+        counts: tuple[tuple[str, int], ...] = ()
+        values = tuple(sorted(float(v) for v in given))
+    else:
+        counted = {c: given.count(c) for c in set(given)}
+        counts = tuple((c, counted.get(c, 0)) for c in json.loads(room["choices"]))
+        values = ()
     return Tally(
-        round=int(room["round"]),
-        counts=tuple((c, counted.get(c, 0)) for c in choices),
-        total=sum(counted.values()),
-        revealed=bool(room["revealed"]),
+        round=wanted,
+        vote=wanted - int(room["first_round"]) + 1,
+        question_id=room["question_id"],
+        counts=counts,
+        values=values,
+        total=len(given),
+        revealed=bool(room["revealed"]) if wanted == current else True,
     )
 
 
@@ -375,21 +649,35 @@ class Seat:
     learner_id: str
     nickname: str = ""
 
-    def answer(self, choice: str) -> None:
+    def answer(self, choice: str | float) -> RoomState:
         """Record this learner's answer for the current round, replacing an earlier one.
+
+        Parameters
+        ----------
+        choice : str or float
+            One of the question's choices, or a number (zero or more, in the question's unit)
+            for a numeric question; typed text such as ``"12,5"`` is read as a number.
+
+        Returns
+        -------
+        RoomState
+            The room as the answer found it (its question and round).
 
         Raises
         ------
         itb_edu.errors.ParameterError
-            About ``choice`` when it is not one of the question's choices; about ``code``
-            when the room is closed or unknown.
+            About ``choice`` when it is not one of the question's choices (or not a number);
+            about ``code`` when the room is closed or unknown.
         """
         from sqlalchemy.dialects import postgresql, sqlite
 
         room = _room_row(self.url, self.code)
-        choices = tuple(json.loads(room["choices"]))
-        if choice not in choices:
-            raise parameter_error("choice", choice, "choose one of the question's answers")
+        if room["kind"] == "number":
+            stored = repr(_number(choice))
+        else:
+            if choice not in json.loads(room["choices"]):
+                raise parameter_error("choice", choice, "choose one of the question's answers")
+            stored = str(choice)
         answers = _tables()["answers"]
         engine = _engine(self.url)
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
@@ -398,15 +686,36 @@ class Seat:
             "round": room["round"],
             "learner_id": self.learner_id,
             "nickname": self.nickname[:40],
-            "choice": choice,
+            "choice": stored,
             "answered_at": _now(),
         }
         statement = dialect.insert(answers).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=["room_id", "round", "learner_id"],
-            set_={"choice": choice, "answered_at": values["answered_at"]},
+            set_={"choice": stored, "answered_at": values["answered_at"]},
         )
         _retry(lambda: _in_transaction(engine, lambda c: c.execute(statement)))
+        return _state(room)
+
+    def state(self) -> RoomState:
+        """Return where the room is (what the learner's page follows)."""
+        return _state(_room_row(self.url, self.code, allow_closed=True))
+
+    def my_answer(self) -> str | None:
+        """Return this learner's answer in the current round, if any (their own only)."""
+        import sqlalchemy as sa
+
+        room = _room_row(self.url, self.code)
+        answers = _tables()["answers"]
+        with _engine(self.url).connect() as connection:
+            given = connection.execute(
+                sa.select(answers.c.choice).where(
+                    answers.c.room_id == room["id"],
+                    answers.c.round == room["round"],
+                    answers.c.learner_id == self.learner_id,
+                )
+            ).scalar()
+        return None if given is None else str(given)
 
     def results(self) -> Tally | None:
         """Return the current round's counts once the educator has revealed them, else None."""
@@ -435,3 +744,101 @@ def join(url: str, code: str, learner_id: str, nickname: str = "") -> Seat:
     """
     room = _room_row(url, code)
     return Seat(url, room["code"], str(learner_id), nickname)
+
+
+#: Environment variable that sets the room store's SQLAlchemy URL (a hub sets it for everyone).
+ROOM_URL_ENV = "ITB_EDU_ROOM_URL"
+#: Environment variable that sets the start of the join link (for a server behind a proxy).
+JOIN_BASE_ENV = "ITB_EDU_JOIN_BASE"
+#: The learners' page and the educator's page, in ``notebooks/``.
+JOIN_NOTEBOOK = "08_join_room.ipynb"
+EDUCATOR_NOTEBOOK = "07_live_room.ipynb"
+
+
+def default_url(environ: dict[str, str] | None = None) -> str:
+    """Return the room store's URL: ``$ITB_EDU_ROOM_URL``, else an SQLite file for this user.
+
+    Parameters
+    ----------
+    environ : dict, optional
+        The environment to read (default ``os.environ``).
+
+    Notes
+    -----
+    The default file, ``rooms.sqlite`` in ``platformdirs.user_data_dir("itb-edu")``, serves one
+    server (``make app``, where the educator and every learner's kernel run as one user). On a
+    hub each learner has a server of their own, so the hub sets ``ITB_EDU_ROOM_URL`` for all:
+    a shared SQLite file on one machine, PostgreSQL when servers run on several (see
+    ``docs/live-room.md``).
+    """
+    import os
+
+    env = os.environ if environ is None else environ
+    configured = env.get(ROOM_URL_ENV, "").strip()
+    if configured:
+        return configured
+    import platformdirs
+
+    folder = platformdirs.user_data_dir("itb-edu", appauthor=False)
+    return f"sqlite:///{folder}/rooms.sqlite"
+
+
+def join_link(code: str, environ: dict[str, str] | None = None) -> str:
+    """Return the link a learner opens to join the room ``code``.
+
+    Built from what Voilà tells the educator's kernel about the request (``SERVER_NAME``,
+    ``SERVER_PORT``, ``SCRIPT_NAME``, ``QUERY_STRING``), or from ``$ITB_EDU_JOIN_BASE``.
+
+    Parameters
+    ----------
+    code : str
+        The room code.
+    environ : dict, optional
+        The environment to read (default ``os.environ``).
+
+    Returns
+    -------
+    str
+        An absolute link when the server is known, else the learners' page as a path to open
+        on the same server. On JupyterHub (``/user/<name>/`` in the path) the link goes through
+        ``/hub/user-redirect/``, so that every learner lands on their own server; elsewhere the
+        server's token is carried over, because the page needs it.
+
+    Examples
+    --------
+    >>> env = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866",
+    ...        "SCRIPT_NAME": "/voila/render/07_live_room.ipynb", "QUERY_STRING": "token=abc"}
+    >>> join_link("K7MQ3P", env)
+    'http://127.0.0.1:8866/voila/render/08_join_room.ipynb?token=abc&code=K7MQ3P'
+    >>> join_link("K7MQ3P", {"SERVER_NAME": "hub.example.org", "SERVER_PORT": "",
+    ...        "SCRIPT_NAME": "/user/ann/voila/render/notebooks/07_live_room.ipynb"})
+    'http://hub.example.org/hub/user-redirect/voila/render/notebooks/08_join_room.ipynb?code=K7MQ3P'
+    >>> join_link("K7MQ3P", {"ITB_EDU_JOIN_BASE": "https://hub.example.org/hub/user-redirect/"})
+    'https://hub.example.org/hub/user-redirect/voila/render/notebooks/08_join_room.ipynb?code=K7MQ3P'
+    """
+    import os
+    import re
+    from urllib.parse import parse_qsl, urlencode
+
+    env = os.environ if environ is None else environ
+    code = str(code).strip().upper()
+    base = env.get(JOIN_BASE_ENV, "").strip()
+    if base:
+        return f"{base.rstrip('/')}/voila/render/notebooks/{JOIN_NOTEBOOK}?code={code}"
+    script = env.get("SCRIPT_NAME", "")
+    if EDUCATOR_NOTEBOOK in script:
+        path = script.replace(EDUCATOR_NOTEBOOK, JOIN_NOTEBOOK)
+    else:
+        path = f"/voila/render/{JOIN_NOTEBOOK}"
+    query = dict(parse_qsl(env.get("QUERY_STRING", "")))
+    hub = re.match(r"^/user/[^/]+/(.*)$", path)
+    if hub:
+        path = "/hub/user-redirect/" + hub.group(1)
+        kept = {}
+    else:
+        kept = {k: v for k, v in query.items() if k == "token"}
+    kept["code"] = code
+    host = env.get("SERVER_NAME", "")
+    port = env.get("SERVER_PORT", "")
+    origin = f"http://{host}{':' + port if port else ''}" if host else ""
+    return f"{origin}{path}?{urlencode(kept)}"
