@@ -50,6 +50,7 @@ def layer(module: str) -> str:
         "itb_edu.case_presentation",
         "itb_edu.answer_key",
         "itb_edu.progress_view",
+        "itb_edu.room_presentation",
     ):
         return "figures"
     if module == "itb_edu.figure_widget":
