@@ -42,6 +42,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 system-deps:
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgresql.sh
 
 # etc/lab/jupyter_server_config.py: no Nagle delay on kernel websockets, plotly's widget
 # bundle served once per page (see docs/classroom.md). Added to any JUPYTER_CONFIG_PATH.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -24,6 +24,7 @@ from hypothesis import settings
 
 from itb_edu.record import RECORD_ENV
 from itb_edu.reservoir import RefillPlan, plan_refill
+from tests.support import postgres
 
 # No timed tests: speed targets live in `make bench`. Hypothesis's per-example deadline would
 # make a property test fail on a busy machine, so it is off for every test.
@@ -174,3 +175,28 @@ def two_step_flex_plan_with_bolus() -> RefillPlan:
     0.05 = 17.85 mL.
     """
     return plan_refill(**_TWO_STEP_FLEX, boluses=[(datetime(2026, 1, 6, 12, 0), 100)])
+
+
+# --------------------------------------------------------------------------------------------
+# A real PostgreSQL server (the room store of a hub)
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Return the URL of a database on a PostgreSQL server started for this test session.
+
+    The server runs from a temporary folder on 127.0.0.1 at a free port, as the unprivileged
+    ``postgres`` user when the tests run as root, and is stopped by its PID when the session
+    ends. ``tests.support.postgres.create_database(postgres_url)`` makes a fresh database on
+    it. Without PostgreSQL's server programs the tests that use it are skipped (failed in CI)
+    with the install hint.
+    """
+    bindir = postgres.bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail(postgres.INSTALL_HINT)
+        pytest.skip(postgres.INSTALL_HINT)
+    server = postgres.start(bindir)
+    try:
+        yield server.create_database("itb_edu_test")
+    finally:
+        server.stop()

@@ -36,8 +36,8 @@ from .errors import parameter_error
 __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
-    "SCHEMA_VERSION",
     "KINDS",
+    "SCHEMA_VERSION",
     "Room",
     "RoomQuestion",
     "RoomState",
@@ -105,7 +105,25 @@ def _engine(url: str) -> Any:
                 " it is left as it is: use a new store",
             )
 
-    _retry(lambda: _in_transaction(engine, create))
+    def create_once_made() -> None:
+        # Kernels meeting a brand-new store at the same moment race to create its tables: the
+        # losers see "already exists" (or a duplicate key) and try again, finding them made.
+        for attempt in range(3):
+            try:
+                _retry(lambda: _in_transaction(engine, create))
+                return
+            except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError) as e:
+                if "exist" not in str(e).lower() and "duplicate" not in str(e).lower():
+                    raise
+                if attempt == 2:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+
+    try:
+        create_once_made()
+    except BaseException:
+        engine.dispose()  # a refused store keeps no connection open (PostgreSQL: a server process)
+        raise
     _ENGINES[url] = engine
     return engine
 
@@ -243,7 +261,8 @@ class RoomQuestion:
     def is_right(self, answer: str | float) -> bool:
         """Return whether ``answer`` (a choice, or a number for a numeric question) is right."""
         if self.kind == "number":
-            assert self.exact is not None and self.tolerance is not None
+            assert self.exact is not None
+            assert self.tolerance is not None
             return abs(float(answer) - self.exact) <= self.tolerance
         return answer in self.right
 
