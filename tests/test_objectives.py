@@ -66,8 +66,8 @@ def tagged() -> dict[str, set[str]]:
 def test_every_objective_of_a_practice_notebook_is_checked():
     found = tagged()
     for row in OBJECTIVES.to_dict("records"):
-        if row["notebook"] in ("00_start_here", "06_my_progress"):
-            continue  # orientation and the learner's own record: no self-check of their own
+        if row["notebook"] in ("00_start_here", "06_my_progress", "07_live_room", "08_join_room"):
+            continue  # orientation, the learner's record, the live room: no self-check of their own
         assert found.get(row["objective_id"]), f"nothing checks {row['objective_id']}"
 
 

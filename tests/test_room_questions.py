@@ -27,16 +27,21 @@ def test_every_course_question_numeric_question_and_case_can_be_asked():
     numeric = {q.question_id for quiz_id in data.quiz_ids() for q in quiz.load_numeric(quiz_id)}
     case_ids = {rooms.CASE_PREFIX + c for c in cases.load_cases()}
     assert set(questions) == bank | numeric | case_ids
-    assert len(bank) == 68 and len(numeric) == 4 and len(case_ids) == 8
+    assert len(bank) == 68
+    assert len(numeric) == 4
+    assert len(case_ids) == 8
     known_sources = set(data.sources()["source_id"])
     for question in questions.values():
         assert question.kind in rooms.KINDS
-        assert question.source_ids and set(question.source_ids) <= known_sources
+        assert question.source_ids
+        assert set(question.source_ids) <= known_sources
         assert question.objective_ids
         if question.kind == "number":
-            assert question.choices == () and question.unit
+            assert question.choices == ()
+            assert question.unit
         else:
-            assert question.right and set(question.right) <= set(question.choices)
+            assert question.right
+            assert set(question.right) <= set(question.choices)
 
 
 def test_a_bank_question_keeps_its_answer_explanation_and_feedback_per_choice():
@@ -52,7 +57,8 @@ def test_a_numeric_question_carries_the_engines_answer_not_a_typed_one():
     question = room_question("rs-n2")
     # (20 mL - 2 mL alarm volume) / (400 mcg/day / 2000 mcg/mL) = 18 / 0.2 = 90 days
     assert (question.exact, question.unit) == (90.0, "days")
-    assert question.is_right(90.4) and not question.is_right(100)
+    assert question.is_right(90.4)
+    assert not question.is_right(100)
 
 
 def test_a_case_decision_offers_the_checklist_and_names_the_turning_action():
@@ -60,9 +66,8 @@ def test_a_case_decision_offers_the_checklist_and_names_the_turning_action():
     case = cases.load_cases()["withdrawal-missed-refill"]
     assert question.kind == "case"
     assert question.choices == tuple(item.label for item in case.checklist.values())
-    assert question.right == (
-        "Restore intrathecal delivery with the pump team (refill, reprogram, or repair the catheter)",
-    )
+    restore = case.checklist["restore-itb"].label  # the action that turns withdrawal
+    assert question.right == (restore,)
     notes = dict(question.notes)
     assert notes["Ask for the pump dose to be raised"].startswith("Harmful")  # role: harms
     assert notes["Give physostigmine to reverse the baclofen"].startswith("Not indicated")
@@ -169,7 +174,8 @@ def test_the_store_url_is_the_environment_s_or_a_file_of_this_user():
         "postgresql+psycopg://h/db"
     )
     default = rooms.default_url({})
-    assert default.startswith("sqlite:///") and default.endswith("/rooms.sqlite")
+    assert default.startswith("sqlite:///")
+    assert default.endswith("/rooms.sqlite")
 
 
 @given(st.text(alphabet=rooms.CODE_ALPHABET, min_size=6, max_size=6))

@@ -85,4 +85,21 @@ COURSE: tuple[Module, ...] = (
         20,
         "Students working alone; nurses in training who show their progress to a preceptor.",
     ),
+    Module(
+        "07_live_room.ipynb",
+        "Live room (for educators)",
+        "Put any course question, numeric question or emergency-case decision to the class: "
+        "everyone answers on their own screen, the projector counts live, the result shows "
+        "when you reveal it, and a second vote after discussion sits beside the first.",
+        15,
+        "Educators presenting to a room (with notebook 08 for the learners).",
+    ),
+    Module(
+        "08_join_room.ipynb",
+        "Join a live room",
+        "Join your educator's room with its code, answer on your own screen, and see the "
+        "class's result, the right answer and its sources after the reveal.",
+        5,
+        "Students and nurses in a class taught with the course.",
+    ),
 )

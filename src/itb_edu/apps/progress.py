@@ -40,7 +40,7 @@ def _objectives() -> list[tuple[str, str, str]]:
     return [
         (str(r["objective_id"]), str(r["notebook"]), str(r["objective"]))
         for r in table.to_dict("records")
-        if r["notebook"] not in ("00_start_here", "06_my_progress")
+        if r["notebook"] not in ("00_start_here", "06_my_progress", "07_live_room", "08_join_room")
     ]
 
 
