@@ -24,6 +24,7 @@ from hypothesis import settings
 
 from itb_edu.record import RECORD_ENV
 from itb_edu.reservoir import RefillPlan, plan_refill
+from itb_edu.room import ROOM_URL_ENV
 from tests.support import postgres
 
 # No timed tests: speed targets live in `make bench`. Hypothesis's per-example deadline would
@@ -34,6 +35,10 @@ settings.load_profile("itb-edu")
 # The learner record of the test session: a file of its own, never the user's. Set before any
 # kernel or server starts, so notebooks run by nbval and the browser tests' servers use it too.
 os.environ[RECORD_ENV] = os.path.join(tempfile.mkdtemp(prefix="itb-edu-record-"), "record.sqlite")
+# The live rooms of the test session likewise: a store of its own, shared by its kernels.
+os.environ[ROOM_URL_ENV] = "sqlite:///" + os.path.join(
+    tempfile.mkdtemp(prefix="itb-edu-rooms-"), "rooms.sqlite"
+)
 
 #: The routine example's arguments (read-only): 20 mL of 500 mcg/mL at 100 mcg/day (simple
 #: continuous dosing), refilled on Monday 5 January 2026 (a date: naive midnight), default

@@ -83,7 +83,7 @@ def test_a_two_round_vote_end_to_end(url, educator):
         app.send()
     educator.reveal()
     assert [t.name for t in educator.figure.data] == ["Vote 1", "Vote 2"]
-    assert "Vote 2: 6 answers: B (right) 6" in educator.words.value
+    assert "Vote 2: 6 answers: A 0, B (right) 6, C 0." in educator.words.value
 
     educator.ask_close()
     educator.close()

@@ -175,8 +175,11 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         self.confirm_box.layout.display = "none"
         self.join_panel = widgets.HTML()
         self.question = widgets.HTML()
-        self.figure = figure_widget(layout={"height": 80, "margin": {"t": 10, "b": 10}})
-        self.figure_box = widgets.Box([self.figure], layout=widgets.Layout(display="none"))
+        self._figure_widget = figure_widget
+        self.figure: Any = None  # made with the first projector figure (layout= in the constructor)
+        # The figure joins the page when a room opens: drawn in a visible box, it takes the
+        # page's width (a figure first drawn hidden keeps plotly's default width).
+        self.figure_box = widgets.VBox([], layout=widgets.Layout(width="100%"))
         self.words = widgets.HTML()
         self.message = widgets.HTML()
         self.controls = widgets.HBox(
@@ -244,7 +247,6 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         self.join_panel.value = join_panel_html(self.room.code, link)
         self.open_button.layout.display = "none"
         self.controls.layout.display = "flex"
-        self.figure_box.layout.display = None
         self._say(f"Room {self.room.code} is open. The class can join now.")
         self._shown = None
         self.refresh()
@@ -327,10 +329,16 @@ class EducatorRoomApp(StaticView, widgets.VBox):
 
         self.question.value = question_html(question, large=True)
         fresh = room_figure(question, tallies, code=state.code)
+        if self.figure is None:
+            self.figure = self._figure_widget(data=fresh.data, layout=fresh.layout)
+            self.figure_box.children = (self.figure,)
         with self.figure.batch_update():
             self.figure.data = ()
             self.figure.add_traces(list(fresh.data))
-            self.figure.layout = fresh.layout
+            # Lists in a layout are replaced, not merged: a hidden vote's note must go.
+            self.figure.layout.annotations = fresh.layout.annotations
+            self.figure.layout.shapes = fresh.layout.shapes
+            self.figure.update_layout(fresh.layout.to_plotly_json())
         self.words.value = result_html(question, tallies, self.citations)
         self.reveal_button.disabled = state.revealed
 

@@ -123,13 +123,16 @@ def room_words(question: RoomQuestion, tallies: Sequence[Tally]) -> list[str]:
                 f"{_format(question.exact)} {question.unit}."
             )
             continue
+        every = len(tally.counts) <= MAX_BARS
         parts = []
         for index, (choice, n) in enumerate(tally.counts):
-            if n or choice in question.right:
+            if every or n or choice in question.right:
                 right = " (right)" if choice in question.right else ""
                 parts.append(f"{LETTERS[index]}{right} {n}")
-        others = sum(1 for choice, n in tally.counts if not n and choice not in question.right)
-        rest = f"; {others} other choices: 0" if others else ""
+        others = (
+            0 if every else sum(1 for c, n in tally.counts if not n and c not in question.right)
+        )
+        rest = f"; the {others} other choices: 0" if others else ""
         lines.append(f"{head}: {', '.join(parts)}{rest}.")
     return lines
 
@@ -168,6 +171,7 @@ def room_figure(question: RoomQuestion, tallies: Sequence[Tally], code: str = ""
         legend={"orientation": "h", "y": -0.18, "font": {"size": _SIZE}},
         margin={"l": 20, "r": 30, "t": 70, "b": 90},
         height=560,
+        autosize=True,  # the projector's width (a figure widget is 700 px wide otherwise)
         plot_bgcolor="white",
         meta={"alt": " ".join(room_words(question, tallies)) or "No answers yet."},
         showlegend=len(tallies) > 1,
