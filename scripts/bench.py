@@ -223,6 +223,78 @@ def bench_import() -> list[Row]:
     ]
 
 
+def _room_learners(url: str, code: str, count: int, gap_s: float, queue) -> None:
+    """A separate process: ``count`` learners answer one after another; put each start time."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from itb_edu.room import join, room_question
+
+    choices = room_question("em-04").choices
+    for n in range(count):
+        time.sleep(gap_s)
+        seat = join(url, code, f"bench-{n}")
+        queue.put(time.time())
+        seat.answer(choices[n % len(choices)])
+
+
+def bench_room_latency() -> list[Row]:
+    """Answer-to-projector latency: a learner's answer in another process, until the
+    educator's app has redrawn its projector figure with the new count (kernel side: the
+    figure update is sent to the browser; the browser test shows the page following)."""
+    import asyncio
+    import multiprocessing
+    import tempfile
+
+    from itb_edu.apps.room import EducatorRoomApp
+
+    count = 20
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/rooms.sqlite"
+        app = EducatorRoomApp(url, "em-04", environ={})
+        app.open_room()
+        drawn: list[tuple[float, int]] = []
+        draw = app.draw
+
+        def timed_draw(question, state, tallies):
+            draw(question, state, tallies)
+            drawn.append((time.time(), tallies[-1].total))
+
+        app.draw = timed_draw  # type: ignore[method-assign]
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        learners = context.Process(
+            target=_room_learners, args=(url, app.room.code, count, 0.4, queue)
+        )
+
+        async def run() -> None:
+            app.poller.start()
+            learners.start()
+            while learners.is_alive() or (drawn and drawn[-1][1] < count):
+                await asyncio.sleep(0.05)
+                if drawn and drawn[-1][1] >= count:
+                    break
+            app.poller.stop()
+
+        asyncio.run(run())
+        learners.join()
+        starts = [queue.get() for _ in range(count)]
+    latencies = []
+    for n, start in enumerate(starts, 1):
+        shown = next(t for t, total in drawn if total >= n)
+        latencies.append(shown - start)
+    median = statistics.median(latencies)
+    worst = max(latencies)
+    return [
+        Row(
+            "live room: answer to projector redraw (median of 20)",
+            median * 1000,
+            "ms",
+            "< 1000",
+            median < 1.0,
+            f"max {worst * 1000:.0f} ms; poll every {app.poller.period_s} s, SQLite store",
+        )
+    ]
+
+
 def bench_browser() -> list[Row]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_browser import bench_browser as run
@@ -236,6 +308,7 @@ BENCHMARKS: list[Callable[[], list[Row]]] = [
     bench_simulator_callback,
     bench_compare_callback,
     bench_visit_callback,
+    bench_room_latency,
     bench_browser,
 ]
 

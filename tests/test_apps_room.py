@@ -86,7 +86,7 @@ def test_a_two_round_vote_end_to_end(url, educator):
     assert "Vote 2: 6 answers: A 0, B (right) 6, C 0." in educator.words.value
 
     educator.ask_close()
-    educator.close()
+    educator.close_room()
     assert "closed and its answers are deleted" in educator.message.value
     for app in class_:
         app.refresh()
@@ -150,6 +150,19 @@ def test_the_projector_follows_the_store_on_the_kernels_loop(url, educator):
         return False
 
     assert asyncio.run(scenario())
+
+
+def test_discarding_the_app_widget_does_not_close_the_room(url, educator):
+    code = educator.room.code
+    educator.close()  # what ipywidgets does when a widget is discarded
+    assert educator.room.state().closed is False
+    assert join_room_ok(url, code)
+
+
+def join_room_ok(url, code):
+    from itb_edu.room import join
+
+    return join(url, code, "late-learner").code == code
 
 
 def test_each_app_describes_itself_in_words_where_it_cannot_be_drawn(url, educator):

@@ -192,7 +192,7 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         self.reveal_button.on_click(self.reveal)
         self.again_button.on_click(self.vote_again)
         self.close_button.on_click(self.ask_close)
-        self.yes_close.on_click(self.close)
+        self.yes_close.on_click(self.close_room)
         self.keep_open.on_click(self.keep)
         self.picker.observe(self.picker_field.clear, "value")
         self.poller = _Poller(self.refresh, PROJECTOR_POLL_S)
@@ -287,8 +287,12 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         """Keep the room open."""
         self.confirm_box.layout.display = "none"
 
-    def close(self, _: Any = None) -> None:
-        """Close the room and delete its answers."""
+    def close_room(self, _: Any = None) -> None:
+        """Close the room and delete its answers.
+
+        (Not ``close``: ipywidgets calls a widget's ``close`` when it is discarded, and a room
+        must close only when the educator confirms.)
+        """
         self.confirm_box.layout.display = "none"
         if self.room is None:
             return
