@@ -26,6 +26,7 @@ help:
 	@echo "make unit       the fast edit-test loop: unit tests and doctests, no browser, no notebooks"
 	@echo "make typecheck  mypy (strict on the domain layer)"
 	@echo "make app        serve the course as a code-free app with Voilà (127.0.0.1, token)"
+	@echo "make app LAN=1  the same on the local network, for a live room from a laptop (token on)"
 	@echo "make notebooks  re-execute the notebooks and store their outputs"
 	@echo "make handouts   write static HTML handouts (figures visible) to handouts/"
 	@echo "make answer-key write the class question sheet and the answer key to handouts/"
@@ -54,8 +55,12 @@ lab: $(STAMP)
 
 # Voilà refuses --allow-root (and runs as root without it); etc/voila.json holds the room
 # settings: preheated kernels, idle culling, a cap on kernels (see docs/classroom.md).
+# LAN=1 is the explicit opt-in for a live room from a laptop (docs/live-room.md): listen on the
+# local network instead of loopback; the token stays on, and the join link carries it.
+APP_IP := $(if $(filter 1,$(LAN)),0.0.0.0,127.0.0.1)
 app: $(STAMP)
-	$(BIN)/voila notebooks/ --no-browser --token --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	@$(if $(filter 1,$(LAN)),echo "LAN=1: listening on the local network (token on). Stop the server when the class ends.",true)
+	$(BIN)/voila notebooks/ --no-browser --token --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
 		--Voila.port_retries=0 --Voila.config_file_paths=etc $(APP_ARGS)
 
 lint: $(STAMP)
