@@ -66,15 +66,17 @@ def join_panel_html(code: str, link: str) -> str:
         else f"<code>{html.escape(link)}</code> on this server"
     )
     return (
-        "<div class='itb-room-join' style='display:flex;gap:32px;align-items:center;"
+        "<div class='itb-room-join' style='display:flex;gap:24px;align-items:center;"
         "flex-wrap:wrap;border:2px solid #1f4e79;padding:12px 20px;'>"
-        f"<div>{qr_svg(link) if absolute else ''}</div>"
-        "<div><p style='font-size:1.4em;margin:0'>Join the room with the code</p>"
+        f"<div style='flex:0 0 auto'>{qr_svg(link, scale=6) if absolute else ''}</div>"
+        "<div style='flex:1 1 360px;min-width:0;line-height:1.3'>"
+        "<p style='font-size:1.5em;margin:0 0 6px 0'>Join the room with the code</p>"
         f"<p class='itb-room-code' aria-label='Room code {html.escape(spaced)}' "
-        "style='font-size:4em;font-weight:bold;letter-spacing:0.15em;margin:0;"
-        f"font-family:monospace'>{html.escape(code)}</p>"
-        "<p style='font-size:1.1em;margin:0'>on the course's page <b>Join a live room</b>"
-        f" (notebook 08), or scan the code / open {link_html}</p></div></div>"
+        "style='font-size:4.5em;line-height:1.1;font-weight:bold;letter-spacing:0.15em;"
+        f"margin:0 0 10px 0;font-family:monospace'>{html.escape(code)}</p>"
+        "<p style='font-size:1.15em;margin:0;overflow-wrap:anywhere'>on the course's page "
+        f"<b>Join a live room</b> (notebook 08), or scan the QR code, or open {link_html}</p>"
+        "</div></div>"
     )
 
 
@@ -113,11 +115,23 @@ def result_html(
     question: RoomQuestion,
     tallies: Sequence[Tally],
     citations: dict[str, tuple[str, str]],
+    *,
+    large: bool = False,
 ) -> str:
     """Return the result in words once revealed: the votes, the right answer, why, the sources.
 
-    Before the reveal it says only how many have answered (nothing of the answers).
+    Before the reveal it says only how many have answered (nothing of the answers). ``large``
+    sets the text a size up, for the projector.
     """
+    text = _result_html(question, tallies, citations)
+    return f"<div style='font-size:1.3em'>{text}</div>" if large else text
+
+
+def _result_html(
+    question: RoomQuestion,
+    tallies: Sequence[Tally],
+    citations: dict[str, tuple[str, str]],
+) -> str:
     words = "".join(f"<li>{html.escape(line)}</li>" for line in room_words(question, tallies))
     summary = f"<ul class='itb-room-words' aria-live='polite'>{words}</ul>"
     if not tallies or not tallies[-1].revealed:

@@ -55,14 +55,10 @@ def axe_record():
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_axe_finds_no_serious_or_critical_violation(
-    projector_page, module_voila_server, path, axe_record
-):
+def run_axe(page) -> tuple[dict, dict[str, list[dict]], list[str]]:
+    """Run axe-core on the page: its results, violations by impact, and the grave ones."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = projector_page
-    errors = open_app(page, module_voila_server, path)
     results = (
         Axe()
         .run(
@@ -79,6 +75,20 @@ def test_axe_finds_no_serious_or_critical_violation(
         impact: [v for v in violations if v["impact"] == impact]
         for impact in ("critical", "serious", "moderate", "minor")
     }
+    grave = [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in by_impact["critical"] + by_impact["serious"]
+    ]
+    return results, by_impact, grave
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_axe_finds_no_serious_or_critical_violation(
+    projector_page, module_voila_server, path, axe_record
+):
+    page = projector_page
+    errors = open_app(page, module_voila_server, path)
+    results, by_impact, grave = run_axe(page)
     lesser = ", ".join(
         f"{v['id']} ({len(v['nodes'])})" for v in by_impact["moderate"] + by_impact["minor"]
     )
@@ -88,10 +98,6 @@ def test_axe_finds_no_serious_or_critical_violation(
         f"{len(by_impact['minor'])} | {lesser or 'none'} |"
     )
     assert len(results["passes"]) > 10, "axe did not run on the page"
-    grave = [
-        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in by_impact["critical"] + by_impact["serious"]
-    ]
     assert grave == []
     assert errors == []
 

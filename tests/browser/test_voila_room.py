@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from itb_edu.room import room_question
+from tests.browser.test_accessibility import run_axe
 from tests.support.browser import SCREENSHOTS
 
 EDUCATOR = "voila/render/07_live_room.ipynb"
@@ -78,10 +79,14 @@ def test_a_two_vote_round_with_three_learners_end_to_end(playwright_browser, mod
     notes = projector.locator(".itb-room-educator .annotation-text").all_text_contents()
     assert "The result is hidden until you reveal it." not in notes  # gone after the reveal
 
+    # The live pages as the room sees them (revealed, two votes): axe-core, as on every page.
+    for live in (projector, learners[1][0]):
+        results, _, grave = run_axe(live)
+        assert len(results["passes"]) > 10
+        assert grave == []
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    projector.locator(".itb-room-educator").screenshot(
-        path=str(SCREENSHOTS / "live-room-projector.png")
-    )
+    projector.screenshot(path=str(SCREENSHOTS / "live-room-projector.png"))
     learners[1][0].locator(".itb-room-learner").screenshot(
         path=str(SCREENSHOTS / "live-room-learner.png")
     )

@@ -56,6 +56,15 @@ PROJECTOR_POLL_S = 0.25
 LEARNER_POLL_S = 1.0
 
 _NOTICE = "border-left:4px solid #1f4e79;background:#f4f7fa;padding:4px 10px;"
+#: Learners answer on phones too: every answer is a 24-pixel target at least (WCAG 2.5.8),
+#: with room between them, and the text is large enough to read at arm's length.
+_LEARNER_CSS = """<style>
+.itb-room-learner .widget-radio-box label {min-height: 36px; display: flex;
+  align-items: center; gap: 8px; font-size: 1.05em; line-height: 1.3; margin: 2px 0;}
+.itb-room-learner .widget-radio-box input[type=radio] {width: 24px; height: 24px;
+  flex: 0 0 24px; margin: 0;}
+.itb-room-learner button, .itb-room-learner input[type=text] {min-height: 36px;}
+</style>"""
 _LABELS = {"question_id": "question"}
 
 
@@ -343,7 +352,7 @@ class EducatorRoomApp(StaticView, widgets.VBox):
             self.figure.layout.annotations = fresh.layout.annotations
             self.figure.layout.shapes = fresh.layout.shapes
             self.figure.update_layout(fresh.layout.to_plotly_json())
-        self.words.value = result_html(question, tallies, self.citations)
+        self.words.value = result_html(question, tallies, self.citations, large=True)
         self.reveal_button.disabled = state.revealed
 
 
@@ -417,7 +426,7 @@ class LearnerRoomApp(StaticView, widgets.VBox):
         self.number.observe(self.number_field.clear, "value")
         self.poller = _Poller(self.refresh, LEARNER_POLL_S)
         super().__init__(
-            [self.join_box, self.answer_box, self.status, self.result],
+            [widgets.HTML(_LEARNER_CSS), self.join_box, self.answer_box, self.status, self.result],
             layout=widgets.Layout(width="100%"),
         )
         self.add_class("itb-room-learner")

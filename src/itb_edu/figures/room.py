@@ -182,6 +182,10 @@ def room_figure(question: RoomQuestion, tallies: Sequence[Tally], code: str = ""
     else:
         _choice_traces(figure, question, tallies)
     if not revealed_any:
+        # Nothing to draw yet: a short panel saying so (no empty axes on the projector).
+        figure.update_layout(height=220, showlegend=False)
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
         figure.add_annotation(
             text="The result is hidden until you reveal it.",
             xref="paper",
