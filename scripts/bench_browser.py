@@ -15,6 +15,8 @@ their PIDs.
 
 from __future__ import annotations
 
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -143,6 +145,50 @@ def visit_change_times(pw, executable: str, runs: int) -> tuple[list[float], lis
     return feedbacks, pictures
 
 
+def room_latency_times(pw, executable: str, answers: int) -> list[float]:
+    """Return answer-to-projector times [ms] in the app view: a learner's click on *Send my
+    answer* on one page until the projector page (another kernel) shows the new count.
+
+    The vote is revealed first, so every change of answer changes the counts on the projector;
+    the learner switches between two answers.
+    """
+    words = ".itb-room-educator .itb-room-words"
+    with tempfile.TemporaryDirectory() as tmp:
+        # The bench's rooms have a store of their own, never the user's.
+        os.environ["ITB_EDU_ROOM_URL"] = f"sqlite:///{tmp}/rooms.sqlite"
+        server = servers.start_voila(Path(tmp))
+        try:
+            chromium = browser.launch(pw, executable)
+            projector = chromium.new_page(viewport={"width": 1280, "height": 900})
+            projector.goto(server.url("voila/render/07_live_room.ipynb"), timeout=180_000)
+            projector.get_by_role("button", name="Open a room on this question").click(
+                timeout=180_000
+            )
+            link = projector.locator(".itb-room-join a").get_attribute("href", timeout=60_000)
+            projector.get_by_role("button", name="Reveal the result").click()
+            learner = chromium.new_page(viewport={"width": 800, "height": 900})
+            learner.goto(link, timeout=180_000)
+            learner.get_by_text("You are in room").wait_for(timeout=180_000)
+            times = []
+            for n in range(answers):
+                letter, shown = ("A", "A 1,") if n % 2 == 0 else ("B", "B (right) 1,")
+                learner.get_by_role("radio", name=re.compile(f"^{letter}\\. ")).check()
+                start = time.perf_counter()
+                learner.get_by_role("button", name="Send my answer").click()
+                projector.wait_for_function(
+                    "([sel, text]) => (document.querySelector(sel)?.innerText || '')"
+                    ".includes(text)",
+                    arg=[words, shown],
+                    polling="raf",
+                    timeout=30_000,
+                )
+                times.append((time.perf_counter() - start) * 1000)
+            chromium.close()
+        finally:
+            server.stop()
+    return times
+
+
 def lab_open_times(pw, executable: str, runs: int) -> list[float]:
     """Return page open to interactive simulator in JupyterLab [s]."""
     import json
@@ -190,6 +236,7 @@ def bench_browser(runs: int = 5):
         opens, changes = voila_open_times(pw, executable, runs)
         feedbacks, pictures = visit_change_times(pw, executable, max(2, runs // 2))
         lab = lab_open_times(pw, executable, runs)
+        room = room_latency_times(pw, executable, 10)
     voila_open = statistics.median(opens)
     change = statistics.median(changes)
     lab_open = statistics.median(lab)
@@ -225,6 +272,14 @@ def bench_browser(runs: int = 5):
             "< 100 ms",
             statistics.median(pictures) < 100,
             f"median of {len(pictures)}; max {max(pictures):.0f} ms",
+        ),
+        Row(
+            "live room: learner's Send to projector page updated",
+            statistics.median(room),
+            "ms",
+            "< 1000 ms",
+            statistics.median(room) < 1000,
+            f"median of {len(room)}; max {max(room):.0f} ms; two pages, two kernels, SQLite",
         ),
         Row(
             "JupyterLab: open, run all, simulator drawn",

@@ -168,3 +168,21 @@ def join_room_ok(url, code):
 def test_each_app_describes_itself_in_words_where_it_cannot_be_drawn(url, educator):
     assert "(run the notebook" in educator.static_text()
     assert "(run the notebook" in LearnerRoomApp(url).static_text()
+
+
+def test_the_default_store_folder_is_made_when_missing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'rooms.sqlite'}"
+    app = EducatorRoomApp(url, "em-04", environ=ENV)
+    app.open_room()
+    assert app.room is not None
+    assert (tmp_path / "not" / "yet" / "rooms.sqlite").exists()
+
+
+def test_a_store_that_cannot_be_opened_is_said_in_words_without_the_password(tmp_path):
+    url = "postgresql+psycopg://itb:secret@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    app = EducatorRoomApp(url, "em-04", environ=ENV)
+    app.open_room()
+    assert app.room is None
+    assert "The room's store cannot be opened" in app.message.value
+    assert "secret" not in app.message.value
+    assert "ITB_EDU_ROOM_URL" in app.message.value

@@ -71,6 +71,12 @@ def _engine(url: str) -> Any:
     if url in _ENGINES:
         return _ENGINES[url]
     sqlite = url.startswith("sqlite")
+    if sqlite:
+        from pathlib import Path
+
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {},

@@ -68,6 +68,16 @@ _LEARNER_CSS = """<style>
 _LABELS = {"question_id": "question"}
 
 
+def _shown_url(url: str) -> str:
+    """Return the store's URL without its password, to show in a message."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(not a valid URL)"
+
+
 def _question_options() -> list[tuple[str, str]]:
     """Dropdown options: ``(label, question id)`` for every question a room can ask."""
     kinds = {"choice": "Question", "number": "Number", "case": "Case decision"}
@@ -249,6 +259,14 @@ class EducatorRoomApp(StaticView, widgets.VBox):
             self.room = Room.open(self.url, str(self.picker.value))
         except ValueError as error:
             self._problem(error)
+            return
+        except Exception as error:  # the store cannot be opened: say where, keep the page
+            self.message.value = (
+                "<div role='alert'>⚠ The room's store cannot be opened "
+                f"({html.escape(type(error).__name__)}). Check the setting "
+                f"<code>ITB_EDU_ROOM_URL</code> (now <code>{html.escape(_shown_url(self.url))}"
+                "</code>); see docs/live-room.md.</div>"
+            )
             return
         link = join_link(self.room.code, self.environ)
         from itb_edu.room_presentation import join_panel_html
