@@ -116,3 +116,13 @@ def test_the_join_panel_has_the_code_large_the_link_and_a_qr_code_with_a_title()
     assert f"<title>QR code: opens {link.replace('&', '&amp;')}</title>" in panel
     relative = join_panel_html("K7MQ3P", "/voila/render/08_join_room.ipynb?code=K7MQ3P")
     assert "<svg" not in relative  # a phone cannot open a path without a server
+
+
+def test_a_revealed_figure_says_its_axes_are_visible_after_a_hidden_one():
+    """A projector widget merges each new figure into the last: the reveal must undo the
+    hidden vote's invisible axes explicitly."""
+    hidden = room_figure(RS_N2, [tally(RS_N2, values=(90.0,), revealed=False)])
+    shown = room_figure(RS_N2, [tally(RS_N2, values=(90.0,))])
+    assert hidden.layout.xaxis.visible is False
+    assert shown.layout.xaxis.visible is True
+    assert shown.layout.yaxis.visible is True

@@ -175,6 +175,10 @@ def room_figure(question: RoomQuestion, tallies: Sequence[Tally], code: str = ""
         plot_bgcolor="white",
         meta={"alt": " ".join(room_words(question, tallies)) or "No answers yet."},
         showlegend=len(tallies) > 1,
+        # Said every time: a projector widget keeps what an earlier figure set (a hidden vote
+        # hides the axes).
+        xaxis={"visible": True},
+        yaxis={"visible": True},
     )
     figure = go.Figure(layout=layout)
     if question.kind == "number":
