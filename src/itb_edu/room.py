@@ -330,7 +330,7 @@ def room_questions() -> dict[str, RoomQuestion]:
         found[CASE_PREFIX + case.case_id] = RoomQuestion(
             question_id=CASE_PREFIX + case.case_id,
             kind="case",
-            title=f"Case: {case.title}",
+            title=case.title,
             prompt=(
                 f"{case.patient}; {case.setting.lower()}. {case.story} "
                 f"Now: {cases.stage_at(case, case.arrival_hours).summary.rstrip('.')}. "
