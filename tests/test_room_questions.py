@@ -182,3 +182,22 @@ def test_the_store_url_is_the_environment_s_or_a_file_of_this_user():
 def test_every_code_survives_the_link(code):
     link = join_link(code.lower(), {"SCRIPT_NAME": "/voila/render/07_live_room.ipynb"})
     assert link.endswith(f"code={code}")
+
+
+def test_a_learner_reads_the_question_and_its_citations_from_the_store(url):
+    import subprocess
+    import sys
+
+    room = Room.open(url, "case:meningitis")
+    room.ask("rs-n2", educator_key=room.educator_key)
+    question, citations = join(url, room.code, "a").question()
+    assert question == room_question("rs-n2")
+    assert set(citations) == set(question.source_ids)
+    # A learner's kernel reads it without loading the course's tables (no pandas, no pandera).
+    probe = (
+        "import sys; from itb_edu.room import join; "
+        f"q, c = join({url!r}, {room.code!r}, 'b').question(); "
+        "print(q.exact, sorted(m for m in ('pandas', 'pandera', 'plotly') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["90.0", "[]"]

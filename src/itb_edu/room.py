@@ -159,6 +159,9 @@ def _tables() -> dict[str, Any]:
             sa.Column("question_id", sa.String(80), nullable=False),
             sa.Column("kind", sa.String(10), nullable=False),
             sa.Column("choices", sa.Text, nullable=False),
+            # The question as the class reads it, with its sources' citations: learners' kernels
+            # read it here and never load the course's data tables (a light page to start).
+            sa.Column("question", sa.Text, nullable=False),
             sa.Column("key_hash", sa.String(64), nullable=False),
             # Rounds count up through the room's life; the current question's first round is
             # kept so that a question's votes are "vote 1", "vote 2" whatever came before.
@@ -392,6 +395,31 @@ def question_choices(question_id: str) -> tuple[str, ...]:
     return room_question(question_id).choices
 
 
+def _payload(question: RoomQuestion) -> str:
+    """Return the question and its sources' citations as JSON, for the store."""
+    from dataclasses import asdict
+
+    from .quiz import load_source_citations
+
+    citations = load_source_citations()
+    return json.dumps(
+        {
+            **asdict(question),
+            "citations": {s: list(citations[s]) for s in question.source_ids if s in citations},
+        }
+    )
+
+
+def _question_from(text: str) -> tuple[RoomQuestion, dict[str, tuple[str, str]]]:
+    """Return the question stored by :func:`_payload`, and its citations."""
+    data = json.loads(text)
+    citations = {s: (str(c), str(u)) for s, (c, u) in data.pop("citations").items()}
+    data["notes"] = tuple(tuple(note) for note in data["notes"])
+    for name in ("choices", "right", "source_ids", "objective_ids"):
+        data[name] = tuple(data[name])
+    return RoomQuestion(**data), citations
+
+
 def _number(value: object) -> float:
     """Read a learner's number (a float, or text such as ``"90"`` or ``"0,24"``)."""
     text = str(value).strip().replace(",", ".")
@@ -492,6 +520,7 @@ class Room:
         import sqlalchemy as sa
 
         question = room_question(question_id)
+        payload = _payload(question)
         engine = _engine(url)
         rooms = _tables()["rooms"]
         key = secrets.token_urlsafe(16)
@@ -507,6 +536,7 @@ class Room:
                                 question_id=question.question_id,
                                 kind=question.kind,
                                 choices=json.dumps(question.choices),
+                                question=payload,
                                 key_hash=_hash(key),
                                 round=1,
                                 first_round=1,
@@ -548,6 +578,10 @@ class Room:
     def state(self) -> RoomState:
         """Return the room's question, round and vote, and whether it is revealed or closed."""
         return _state(_room_row(self.url, self.code, allow_closed=True))
+
+    def question(self) -> tuple[RoomQuestion, dict[str, tuple[str, str]]]:
+        """Return the room's current question and its sources' citations, from the store."""
+        return _question_from(_room_row(self.url, self.code, allow_closed=True)["question"])
 
     def tally(self, round: int | None = None) -> Tally:
         """Return the counts of a round of the current question (default: the current round).
@@ -592,6 +626,7 @@ class Room:
             question_id=question.question_id,
             kind=question.kind,
             choices=json.dumps(question.choices),
+            question=_payload(question),
             round=round_now,
             first_round=round_now,
             revealed=False,
@@ -725,6 +760,13 @@ class Seat:
     def state(self) -> RoomState:
         """Return where the room is (what the learner's page follows)."""
         return _state(_room_row(self.url, self.code, allow_closed=True))
+
+    def question(self) -> tuple[RoomQuestion, dict[str, tuple[str, str]]]:
+        """Return the room's current question and its sources' citations, from the store.
+
+        A learner's page needs nothing else: it never loads the course's data tables.
+        """
+        return _question_from(_room_row(self.url, self.code, allow_closed=True)["question"])
 
     def my_answer(self) -> str | None:
         """Return this learner's answer in the current round, if any (their own only)."""

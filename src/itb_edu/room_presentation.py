@@ -11,19 +11,75 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .figures.room import LETTERS, room_words
 from .presentation import _sources_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from .room import RoomQuestion, Tally
 
 __all__ = [
+    "LETTERS",
+    "MAX_BARS",
     "class_bars_html",
     "join_panel_html",
     "qr_svg",
     "question_html",
     "result_html",
+    "room_words",
 ]
+
+
+#: Letters of the choices, as the learners' page shows them.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Above this many choices (a case's checklist), only the chosen and the right ones are drawn.
+MAX_BARS = 8
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _format(value: float) -> str:
+    return f"{value:g}"
+
+
+def room_words(question: RoomQuestion, tallies: Sequence[Tally]) -> list[str]:
+    """Return the result in words, one line per vote (what the figure shows, and no more).
+
+    A vote not yet revealed says only how many answered.
+    """
+    lines = []
+    for tally in tallies:
+        head = f"Vote {tally.vote}: {_plural(tally.total, 'answer')}"
+        if not tally.revealed:
+            lines.append(f"{head}; hidden until the educator reveals it.")
+            continue
+        if question.kind == "number":
+            if not tally.values:
+                lines.append(f"{head}.")
+                continue
+            assert question.exact is not None
+            assert question.tolerance is not None
+            near = sum(1 for v in tally.values if abs(v - question.exact) <= question.tolerance)
+            middle = sorted(tally.values)[len(tally.values) // 2]
+            lines.append(
+                f"{head}; from {_format(min(tally.values))} to {_format(max(tally.values))} "
+                f"{question.unit}, middle value {_format(middle)}; {near} within "
+                f"{_format(question.tolerance)} {question.unit} of the engine's "
+                f"{_format(question.exact)} {question.unit}."
+            )
+            continue
+        every = len(tally.counts) <= MAX_BARS
+        parts = []
+        for index, (choice, n) in enumerate(tally.counts):
+            if every or n or choice in question.right:
+                right = " (right)" if choice in question.right else ""
+                parts.append(f"{LETTERS[index]}{right} {n}")
+        others = (
+            0 if every else sum(1 for c, n in tally.counts if not n and c not in question.right)
+        )
+        rest = f"; the {others} other choices: 0" if others else ""
+        lines.append(f"{head}: {', '.join(parts)}{rest}.")
+    return lines
 
 
 def qr_svg(link: str, *, scale: int = 8) -> str:

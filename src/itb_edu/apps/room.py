@@ -36,7 +36,6 @@ from itb_edu.room import (
     default_url,
     join,
     join_link,
-    room_question,
     room_questions,
 )
 
@@ -351,7 +350,8 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         if key == self._shown:
             return
         self._shown = key
-        self.draw(room_question(state.question_id), state, tallies)
+        question, self.citations = self.room.question()
+        self.draw(question, state, tallies)
 
     def draw(self, question: RoomQuestion, state: RoomState, tallies: tuple[Any, ...]) -> None:
         """Put a question's votes on the projector (figure, words, explanation)."""
@@ -400,6 +400,8 @@ class LearnerRoomApp(StaticView, widgets.VBox):
         self.learner_id = uuid.uuid4().hex  # anonymous, one per page
         self.seat: Seat | None = None
         self._state: RoomState | None = None
+        self._question: Any = None
+        self._citations: dict[str, tuple[str, str]] = {}
         self._mine: str | None = None
         self.code = widgets.Text(
             value=code,
@@ -492,7 +494,7 @@ class LearnerRoomApp(StaticView, widgets.VBox):
             field.error("Choose one answer first.")
             return
         try:
-            state = self.seat.answer(value)
+            self.seat.answer(value)
         except ValueError as error:
             if getattr(error, "parameter", None) == "code":
                 self._closed()
@@ -500,9 +502,7 @@ class LearnerRoomApp(StaticView, widgets.VBox):
                 field.error(learner_message(error, _LABELS, capitalize=True))
             return
         self._mine = self.seat.my_answer()
-        shown = (
-            self._mine if not number else f"{self._mine} {room_question(state.question_id).unit}"
-        )
+        shown = self._mine if not number else f"{self._mine} {self._question.unit}"
         self._say(
             f"Your answer is in: <b>{html.escape(str(shown))}</b>. You can change it until the "
             "vote ends."
@@ -531,7 +531,9 @@ class LearnerRoomApp(StaticView, widgets.VBox):
         if state == self._state:
             return
         before, self._state = self._state, state
-        question = room_question(state.question_id)
+        if before is None or before.question_id != state.question_id:
+            self._question, self._citations = self.seat.question()
+        question = self._question
         if before is None or (before.question_id, before.round) != (
             state.question_id,
             state.round,
@@ -572,7 +574,6 @@ class LearnerRoomApp(StaticView, widgets.VBox):
         )
 
     def _show_result(self, question: RoomQuestion) -> None:
-        from itb_edu.quiz import load_source_citations
         from itb_edu.room_presentation import class_bars_html, result_html
 
         assert self.seat is not None
@@ -585,7 +586,7 @@ class LearnerRoomApp(StaticView, widgets.VBox):
             mine += f" ({'✔ right' if right else '✘ not right'}).</p>"
         self.result.value = (
             f"<h4>The result</h4>{mine}{class_bars_html(question, tally, self._mine)}"
-            f"{result_html(question, (tally,), load_source_citations())}"
+            f"{result_html(question, (tally,), self._citations)}"
         )
 
 
