@@ -186,3 +186,18 @@ def test_a_store_that_cannot_be_opened_is_said_in_words_without_the_password(tmp
     assert "The room's store cannot be opened" in app.message.value
     assert "secret" not in app.message.value
     assert "ITB_EDU_ROOM_URL" in app.message.value
+
+
+def test_a_learners_page_joins_without_plotly_or_the_data_tables(url, educator):
+    """What runs after a learner opens the page stays light (thirty open it at once)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from itb_edu.apps.room import LearnerRoomApp; "
+        f"app = LearnerRoomApp({url!r}, {educator.room.code!r}); app.join(); "
+        "print(app.seat is not None, "
+        "sorted(m for m in ('pandas', 'pandera', 'plotly', 'itb_edu.data') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=1) == ["True", "[]\n"]

@@ -545,8 +545,7 @@ class LearnerRoomApp(StaticView, widgets.VBox):
             self.result.value = ""
 
     def _new_vote(self, question: RoomQuestion, state: RoomState) -> None:
-        from itb_edu.figures.room import LETTERS
-        from itb_edu.room_presentation import question_html
+        from itb_edu.room_presentation import LETTERS, question_html
 
         self._mine = self.seat.my_answer() if self.seat is not None else None
         self.question.value = (
