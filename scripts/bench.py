@@ -295,6 +295,79 @@ def bench_room_latency() -> list[Row]:
     ]
 
 
+def _room_answer(args: tuple[str, str, int, float, str]) -> tuple[int, float]:
+    """One learner in a process of its own: wait for the start, join, answer (twice, as a
+    double click); return its number and how long its answer took [s]."""
+    url, code, number, start_at, choice = args
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from itb_edu.room import join
+
+    while time.time() < start_at:
+        time.sleep(0.001)
+    began = time.perf_counter()
+    seat = join(url, code, f"learner-{number:02d}")
+    seat.answer(choice)
+    seat.answer(choice)
+    return number, time.perf_counter() - began
+
+
+def _room_burst(url: str, learners: int = 30) -> Row:
+    import multiprocessing
+
+    import sqlalchemy as sa
+
+    from itb_edu.room import Room
+
+    room = Room.open(url, "em-04")
+    start_at = time.time() + 3.0  # every process started and waiting; then all in 2 s at most
+    jobs = [(url, room.code, n, start_at + (n % 10) * 0.2, room.choices[n % 3]) for n in range(30)]
+    with multiprocessing.get_context("spawn").Pool(min(learners, 8)) as pool:
+        results = pool.map(_room_answer, jobs[:learners])
+    with sa.create_engine(url).connect() as connection:
+        rows, distinct = connection.execute(
+            sa.text(
+                "SELECT count(*), count(DISTINCT learner_id) FROM itb_room_answers "
+                "WHERE room_id = (SELECT id FROM itb_rooms WHERE code = :code)"
+            ),
+            {"code": room.code},
+        ).one()
+    kept = room.tally().total
+    times = sorted(t for _, t in results)
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
+    backend = url.split(":", 1)[0].split("+", 1)[0]
+    return Row(
+        f"live room: {learners} learners answering within 2 s ({backend})",
+        float(kept),
+        "kept",
+        f"= {learners}",
+        kept == learners and rows == learners and distinct == learners,
+        f"lost {learners - kept}, doubled {rows - distinct}; answer time p95 "
+        f"{p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms",
+    )
+
+
+def bench_room_concurrency() -> list[Row]:
+    """30 learners in separate processes answering within two seconds: SQLite and PostgreSQL."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.support import postgres
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        rows.append(_room_burst(f"sqlite:///{folder}/rooms.sqlite"))
+    bindir = postgres.bindir()
+    if bindir is None:
+        rows.append(Row("live room on PostgreSQL", float("nan"), "", "", False, "no server"))
+        return rows
+    server = postgres.start(bindir)
+    try:
+        rows.append(_room_burst(server.create_database()))
+    finally:
+        server.stop()
+    return rows
+
+
 def bench_browser() -> list[Row]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_browser import bench_browser as run
@@ -308,6 +381,7 @@ BENCHMARKS: list[Callable[[], list[Row]]] = [
     bench_simulator_callback,
     bench_compare_callback,
     bench_visit_callback,
+    bench_room_concurrency,
     bench_room_latency,
     bench_browser,
 ]
