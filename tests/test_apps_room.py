@@ -201,3 +201,19 @@ def test_a_learners_page_joins_without_plotly_or_the_data_tables(url, educator):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split(maxsplit=1) == ["True", "[]\n"]
+
+
+def test_a_case_decision_offers_the_checklist_and_names_each_actions_role(url, educator):
+    educator.picker.value = "case:overdose-after-refill"
+    educator.ask()
+    app = learner(url, educator.room.code)
+    question = room_question("case:overdose-after-refill")
+    assert [value for _, value in app.choices.options] == list(question.choices)
+    assert "(fictional)" in app.question.value
+    app.choices.value = "Give physostigmine to reverse the baclofen"
+    app.send()
+    educator.reveal()
+    app.refresh()
+    assert "✘ not right" in app.result.value
+    assert "What the course says about each choice" in educator.words.value
+    assert "Turns the course" in educator.words.value  # each action's role, in words
