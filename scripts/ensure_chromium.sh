@@ -8,16 +8,9 @@ for candidate in "${ITB_EDU_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-bro
     exit 0
   fi
 done
-if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
-  echo "Installing Debian's chromium for the browser tests (apt-get install chromium)..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  exit 0
-fi
-if command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests (sudo apt-get install chromium)..."
-  sudo apt-get update -qq
-  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# shellcheck source=scripts/apt_install.sh
+source "$(dirname "$0")/apt_install.sh"
+if apt_install chromium "the browser tests"; then
   exit 0
 fi
 cat >&2 <<'MSG'

@@ -22,16 +22,9 @@ for candidate in "${candidates[@]}"; do
     exit 0
   fi
 done
-if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
-  echo "Installing Debian's PostgreSQL for the room tests (apt-get install postgresql)..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  exit 0
-fi
-if command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
-  echo "Installing Debian's PostgreSQL for the room tests (sudo apt-get install postgresql)..."
-  sudo apt-get update -qq
-  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# shellcheck source=scripts/apt_install.sh
+source "$(dirname "$0")/apt_install.sh"
+if apt_install postgresql "the room tests"; then
   exit 0
 fi
 cat >&2 <<'MSG'
