@@ -58,10 +58,13 @@ lab: $(STAMP)
 # LAN=1 is the explicit opt-in for a live room from a laptop (docs/live-room.md): listen on the
 # local network instead of loopback; the token stays on, and the join link carries it.
 APP_IP := $(if $(filter 1,$(LAN)),0.0.0.0,127.0.0.1)
+# Configuration folders, the first wins: "etc/room etc" pre-heats 30 join pages for a live room,
+# "etc/classroom etc" 30 simulator pages (docs/classroom.md, docs/live-room.md).
+APP_CONFIG ?= etc
 app: $(STAMP)
 	@$(if $(filter 1,$(LAN)),echo "LAN=1: listening on the local network (token on). Stop the server when the class ends.",true)
 	$(BIN)/voila notebooks/ --no-browser --token --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
-		--Voila.port_retries=0 --Voila.config_file_paths=etc $(APP_ARGS)
+		--Voila.port_retries=0 $(foreach dir,$(APP_CONFIG),--Voila.config_file_paths=$(dir)) $(APP_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts notebooks

@@ -339,8 +339,9 @@ def start_server(
     token: str,
     log_path: Path,
     connection_root: Path,
+    env: dict[str, str] | None = None,
 ):
-    """Start Voilà; ``config_paths`` in Voilà's order (first wins)."""
+    """Start Voilà; ``config_paths`` in Voilà's order (first wins); ``env`` added to ours."""
     command = [
         str(Path(sys.executable).with_name("voila")),
         str(notebook.parent),
@@ -361,6 +362,7 @@ def start_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
 
 
@@ -518,8 +520,14 @@ class Channel:
                 return message
 
 
-async def connect_and_fetch_states(session: Session, ws_url: str, start: float, deadline: float):
-    """Connect the kernel websocket and fetch the widgets' state, as the page does."""
+async def connect_and_fetch_states(
+    session: Session, ws_url: str, start: float, deadline: float, ready_text: str | None = None
+):
+    """Connect the kernel websocket and fetch the widgets' state, as the page does.
+
+    With ``ready_text`` (a live room: "You are in room K7MQ3P"), the learner is interactive
+    only once the widgets' state says it: the state is asked again every 0.1 s until then.
+    """
     left = max(1.0, deadline - time.monotonic())
     conn = await asyncio.wait_for(
         websocket_connect(ws_url, max_message_size=MAX_MESSAGE_BYTES, subprotocols=[WS_PROTOCOL]),
@@ -559,6 +567,14 @@ async def connect_and_fetch_states(session: Session, ws_url: str, start: float, 
         reply = await channel.wait_for(answer, max(1.0, deadline - time.monotonic()))
         session.states_s = time.monotonic() - asked
         session.widgets = len(reply.get("content", {}).get("data", {}).get("states", {}))
+        while ready_text and ready_text not in json.dumps(reply.get("content", {})):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the page never showed {ready_text!r}")
+            await asyncio.sleep(0.1)
+            await channel.send(
+                "comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}
+            )
+            reply = await channel.wait_for(answer, max(1.0, deadline - time.monotonic()))
         if reply.get("msg_type") == "comm_msg":
             await channel.send("comm_close", {"comm_id": comm_id, "data": {}})
         session.tti_s = time.monotonic() - start
@@ -578,6 +594,8 @@ async def run_session(
     t0: float,
     offset_s: float,
     before: set[str],
+    query: str = "",
+    ready_text: str | None = None,
 ):
     """Play one learner; return the open kernel websocket (or None)."""
     await asyncio.sleep(max(0.0, t0 + offset_s - time.monotonic()))
@@ -587,7 +605,7 @@ async def run_session(
     try:
         timeout = max(1.0, deadline - time.monotonic())
         request = HTTPRequest(
-            f"{base}{render_path}?token={token}",
+            f"{base}{render_path}?{query}token={token}",
             request_timeout=timeout,
             connect_timeout=timeout,
         )
@@ -620,7 +638,7 @@ async def run_session(
                 f"{ws_base}/api/kernels/{session.kernel_id}/channels"
                 f"?session_id={uuid.uuid4().hex}&token={token}"
             )
-            conn = await connect_and_fetch_states(session, ws_url, start, deadline)
+            conn = await connect_and_fetch_states(session, ws_url, start, deadline, ready_text)
         else:
             session.tti_s = session.page_s
         session.outcome = "ok"
@@ -720,9 +738,17 @@ async def main_async(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="itb-loadtest-"))
     (tmp / "voila.json").write_text(json.dumps(config, indent=2))
     log_path = tmp / "voila.log"
+    query, ready_text, room_env = "", None, {}
+    if args.room:
+        # A live room in a store of the run's own: every learner opens the join link.
+        from itb_edu.room import ROOM_URL_ENV, Room
+
+        room_env = {ROOM_URL_ENV: f"sqlite:///{tmp}/rooms.sqlite"}
+        room = Room.open(room_env[ROOM_URL_ENV], args.room)
+        query, ready_text = f"code={room.code}&", f"You are in room <b>{room.code}</b>"
     # The merged configuration first (it wins); the folders after it for their voila.py
     # (etc/voila.py publishes plotly's widget bundle).
-    proc = start_server(notebook, [tmp, *layers], port, token, log_path, tmp)
+    proc = start_server(notebook, [tmp, *layers], port, token, log_path, tmp, room_env)
     sampler = Sampler(proc.pid)
     sampler.start()
     sessions = [Session(i + 1) for i in range(args.sessions)]
@@ -744,7 +770,17 @@ async def main_async(args: argparse.Namespace) -> int:
         conns = await asyncio.gather(
             *(
                 run_session(
-                    s, base, token, render_path, not args.no_websocket, deadline, t0, o, before
+                    s,
+                    base,
+                    token,
+                    render_path,
+                    not args.no_websocket,
+                    deadline,
+                    t0,
+                    o,
+                    before,
+                    query,
+                    ready_text,
                 )
                 for s, o in zip(sessions, offsets, strict=True)
             )
@@ -924,6 +960,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--notebook",
         default="notebooks/02_reservoir_simulator.ipynb",
         help="notebook to open; the pre-heated pool applies to it (default: the simulator)",
+    )
+    parser.add_argument(
+        "--room",
+        metavar="QUESTION_ID",
+        help="a live room: open one on this question and have every learner open the join "
+        "page's link with its code (use with --notebook notebooks/08_join_room.ipynb); a "
+        "learner is interactive once the page says they are in the room",
     )
     parser.add_argument(
         "--config",

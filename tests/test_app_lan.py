@@ -37,3 +37,18 @@ def test_lan_1_opts_in_to_the_local_network_and_keeps_the_token():
     assert "--Voila.ip=0.0.0.0" in command
     assert "--token" in command
     assert "listening on the local network (token on)" in command
+
+
+def test_app_config_layers_folders_first_wins_for_a_live_room():
+    command = dry_run("APP_CONFIG=etc/room etc")
+    assert "--Voila.config_file_paths=etc/room --Voila.config_file_paths=etc" in command
+
+
+def test_the_room_layer_preheats_the_join_page_and_nothing_else():
+    import json
+
+    config = json.loads((ROOT / "etc" / "room" / "voila.json").read_text())
+    pools = config["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools == {"default": {"pool_size": 0}, "08_join_room.ipynb": {"pool_size": 30}}
+    assert config["KernelManager"]["transport"] == "ipc"
+    assert (ROOT / "notebooks" / "08_join_room.ipynb").exists()

@@ -605,6 +605,10 @@ def learner_room_app(url: str | None = None, code: str | None = None) -> Learner
         A room code; by default the ``code`` of the page's link (``?code=K7MQ3P``), read from
         the request Voilà passes to the kernel.
     """
+    # Paid while Voilà pre-heats the page, not when a learner opens it: the store's library.
+    import sqlalchemy.dialects.postgresql
+    import sqlalchemy.dialects.sqlite  # noqa: F401
+
     from_link = code is None
     app = LearnerRoomApp(url, _link_code() if code is None else code.strip().upper())
     if app.code.value:
