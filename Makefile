@@ -18,7 +18,7 @@ APP_PORT ?= 8866
 APP_ARGS ?=
 LOADTEST_ARGS ?=
 
-.PHONY: help lab app test unit typecheck lint format notebooks handouts answer-key bench loadtest system-deps lock clean-venv
+.PHONY: help lab app test unit typecheck lint format notebooks handouts answer-key bench loadtest room-rehearsal system-deps lock clean-venv
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv on first run)"
@@ -32,6 +32,7 @@ help:
 	@echo "make answer-key write the class question sheet and the answer key to handouts/"
 	@echo "make bench      print the speed benchmarks"
 	@echo "make loadtest   30 learners open the simulator within 3 s (classroom pool); p95 < 10 s"
+	@echo "make room-rehearsal  a two-vote live room with 30 learners' pages in chromium"
 	@echo "make lock       rewrite constraints.txt from the installed environment"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -102,6 +103,10 @@ bench: $(STAMP)
 # configuration; fails if the 95th percentile time to interactive exceeds 10 s.
 loadtest: $(STAMP)
 	$(BIN)/python scripts/load_test.py --config etc/classroom --config etc $(LOADTEST_ARGS)
+
+# A two-vote round with 30 learners' pages in chromium, end to end (docs/live-room.md).
+room-rehearsal: $(STAMP) system-deps
+	$(BIN)/python scripts/room_rehearsal.py $(REHEARSAL_ARGS)
 
 lock: $(STAMP)
 	{ echo "# Full lock of every package the course environment installs (direct pins live in pyproject.toml)."; \
