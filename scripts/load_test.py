@@ -289,6 +289,21 @@ def decode_frame(raw: bytes) -> dict:
 # --- server ---------------------------------------------------------------------------------
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def widget_views(notebook: Path) -> int:
+    """Count the app (widget view) outputs of the notebook's stored run: the page must hold
+    as many."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(
+        WIDGET_VIEW in output.get("data", {})
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for output in cell["outputs"]
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -596,6 +611,7 @@ async def run_session(
     before: set[str],
     query: str = "",
     ready_text: str | None = None,
+    expected_views: int = 0,
 ):
     """Play one learner; return the open kernel websocket (or None)."""
     await asyncio.sleep(max(0.0, t0 + offset_s - time.monotonic()))
@@ -623,6 +639,14 @@ async def run_session(
         if CELL_ERROR in body or "Traceback" in body:
             session.outcome = "error"
             session.detail = "a notebook cell failed"
+            return None
+        if body.count(WIDGET_VIEW) < expected_views:
+            # Voilà pre-executes a pooled kernel's notebook; an output that comes later than
+            # its IOPub timeout is dropped from the page, and the learner sees no app.
+            session.outcome = "error"
+            session.detail = (
+                f"{body.count(WIDGET_VIEW)} of {expected_views} app outputs on the page"
+            )
             return None
         found = KERNEL_ID.search(body)
         if not found:
@@ -765,6 +789,7 @@ async def main_async(args: argparse.Namespace) -> int:
         before = kernel_ids(kernels)
         deadline = time.monotonic() + args.timeout
         render_path = f"/voila/render/{notebook.name}"
+        expected_views = widget_views(notebook)
         offsets = arrival_offsets(args.sessions, args.spread)
         t0 = time.monotonic() + 0.5
         conns = await asyncio.gather(
@@ -781,6 +806,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     before,
                     query,
                     ready_text,
+                    expected_views,
                 )
                 for s, o in zip(sessions, offsets, strict=True)
             )

@@ -91,7 +91,12 @@ def main() -> int:
                     page = chromium.new_page(viewport={"width": 420, "height": 800})
                     start = time.perf_counter()
                     page.goto(link, timeout=180_000)
-                    page.get_by_text(f"You are in room {code}").wait_for(timeout=180_000)
+                    try:
+                        page.get_by_text(f"You are in room {code}").wait_for(timeout=180_000)
+                    except Exception:
+                        page.screenshot(path=str(Path(tmp) / "stuck.png"))
+                        print("stuck at:", link, page.locator("body").inner_text()[-800:])
+                        raise
                     joins.append(time.perf_counter() - start)
                     learners.append(page)
                 rows.append(("learners in the room", f"{len(learners)} of {args.learners}"))
