@@ -256,3 +256,17 @@ def test_the_scripts_examples_hold():
     import doctest
 
     assert doctest.testmod(lt, raise_on_error=False).failed == 0
+
+
+def test_a_page_must_hold_as_many_app_outputs_as_the_stored_notebook():
+    from tests.browser.test_lab_notebooks import expected_outputs
+
+    assert lt.widget_views(ROOT / "notebooks" / "08_join_room.ipynb") == 1  # the seat
+    simulator = ROOT / "notebooks" / "02_reservoir_simulator.ipynb"
+    assert lt.widget_views(simulator) == expected_outputs(simulator)[1] > 0
+
+
+def test_voila_waits_long_enough_for_the_outputs_of_a_pool_pre_heating_at_once():
+    """With Voilà's default 4 s, 30 join pages pre-heating together lost their app output."""
+    config = json.loads((ROOT / "etc" / "voila.json").read_text())
+    assert config["VoilaExecutor"]["iopub_timeout"] >= 30
