@@ -20,6 +20,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "itb_edu"
 
 DOMAIN = {
+    "itb_edu._store",
     "itb_edu._validate",
     "itb_edu.errors",
     "itb_edu.cases",

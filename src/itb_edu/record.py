@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ._store import create_engine, ensure_schema
 from .errors import parameter_error
 
 __all__ = [
@@ -193,16 +194,7 @@ class LearnerRecord:
             raise RecordProblem(
                 "unwritable", f"the folder {self.path.parent} cannot be written ({error.strerror})"
             ) from error
-        engine = sa.create_engine(
-            f"sqlite:///{self.path}", connect_args={"timeout": BUSY_TIMEOUT_S}
-        )
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.close()
+        engine = create_engine(f"sqlite:///{self.path}", BUSY_TIMEOUT_S)
 
         metadata = sa.MetaData()
         meta = sa.Table(
@@ -224,15 +216,8 @@ class LearnerRecord:
         )
         try:
             with engine.begin() as connection:
-                metadata.create_all(connection)
-                version = connection.execute(
-                    sa.select(meta.c.value).where(meta.c.key == "schema_version")
-                ).scalar()
-                if version is None:
-                    connection.execute(
-                        meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-                    )
-                elif version != str(SCHEMA_VERSION):
+                version = ensure_schema(connection, metadata, meta, SCHEMA_VERSION)
+                if version is not None:
                     raise RecordProblem(
                         "newer",
                         f"the record at {self.path} was written by another version of the "

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ._store import create_engine, ensure_schema
 from .errors import parameter_error
 
 __all__ = [
@@ -77,33 +78,12 @@ def _engine(url: str) -> Any:
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(
-        url,
-        connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {},
-        pool_pre_ping=not sqlite,
-    )
-    if sqlite:
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.close()
-
+    engine = create_engine(url, BUSY_TIMEOUT_S)
     tables = _tables()
-    meta = tables["meta"]
 
     def create(connection: Any) -> None:
-        tables["metadata"].create_all(connection)
-        version = connection.execute(
-            sa.select(meta.c.value).where(meta.c.key == "schema_version")
-        ).scalar()
-        if version is None:
-            connection.execute(
-                meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-            )
-        elif version != str(SCHEMA_VERSION):
+        version = ensure_schema(connection, tables["metadata"], tables["meta"], SCHEMA_VERSION)
+        if version is not None:
             raise parameter_error(
                 "url",
                 url,
