@@ -151,12 +151,11 @@ class EducatorRoomApp(StaticView, widgets.VBox):
         environ: dict[str, str] | None = None,
     ) -> None:
         from itb_edu.figure_widget import figure_widget
-        from itb_edu.quiz import load_source_citations
 
         self.url = url or default_url()
         self.environ = environ
         self.room: Room | None = None
-        self.citations = load_source_citations()
+        self.citations: dict[str, tuple[str, str]] = {}  # the room's question's, from the store
         self._shown: tuple[Any, ...] | None = None
         self.picker = widgets.Dropdown(
             options=_question_options(),
